@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { env } from "../config/env";
+import { database, type Database } from "../db/client";
+import { problemResponse } from "./problem";
+
+export interface RequestContext {
+  request: Request;
+  url: URL;
+  /** Path parameters from the function's `config.path` (`/api/orders/:id`). */
+  params: Record<string, string | undefined>;
+  requestId: string;
+  db: Database;
+}
+
+/** What Netlify (and the local server) pass as the second argument; only params are read. */
+export interface FunctionContext {
+  params?: Record<string, string | undefined>;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "Cache-Control": "no-store",
+};
+
+/**
+ * Wraps an endpoint: request id, security and CORS headers on every response, and the single
+ * error mapper (problem+json; nothing internal ever reaches the client).
+ */
+export function handler(fn: (ctx: RequestContext) => Promise<Response>) {
+  return async (request: Request, context?: FunctionContext): Promise<Response> => {
+    const requestId = randomUUID();
+    let response: Response;
+    try {
+      response = await fn({ request, url: new URL(request.url), params: context?.params ?? {}, requestId, db: await database() });
+    } catch (error) {
+      response = problemResponse(error, requestId);
+    }
+    return withStandardHeaders(response, request, requestId);
+  };
+}
+
+export function withStandardHeaders(response: Response, request: Request, requestId: string): Response {
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  headers.set("X-Request-Id", requestId);
+  for (const [name, value] of Object.entries(corsHeaders(request))) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** CORS only for the origins listed in CORS_ORIGINS; any other origin gets no CORS headers. */
+export function corsHeaders(request: Request): Record<string, string> {
+  const origin = request.headers.get("origin");
+  if (!origin || !env().corsOrigins.includes(origin)) return {};
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Allow-Credentials": "true",
+    "Access-Control-Expose-Headers": "X-Request-Id, Retry-After",
+    Vary: "Origin",
+  };
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}

@@ -11,4 +11,5 @@ export default tseslint.config(
       "no-restricted-globals": ["error", { name: "parseFloat", message: "Money and volumes use decimal.js." }],
     },
   },
+  { files: ["test/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
 );

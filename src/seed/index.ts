@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import { seedAccounts, type SeededCredentials } from "./accounts";
+import { seedPlan } from "./plan";
 import { seedReference } from "./reference";
 
 export interface SeedOptions {
@@ -10,6 +11,7 @@ export interface SeedOptions {
 /** Idempotent: reference data, the plan, the root and staff accounts; the demo network on request. */
 export async function seedDatabase(db: Database, options: SeedOptions = {}): Promise<SeededCredentials> {
   await seedReference(db);
+  await seedPlan(db);
   const credentials = await seedAccounts(db);
   if (options.demo) {
     const { seedDemo } = await import("./demo");

@@ -23,7 +23,8 @@ export const isStaff = (principal: Principal) => principal.role !== "member";
  */
 export async function authenticate(ctx: RequestContext): Promise<Principal> {
   const header = ctx.request.headers.get("authorization") ?? "";
-  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
+  // The scheme is case-insensitive (RFC 9110 section 11.1); the token is base64url JWS segments.
+  const match = /^Bearer +([A-Za-z0-9_\-.]+)$/i.exec(header);
   if (!match?.[1]) throw new AppError("unauthorized", "A Bearer access token is required");
   const { memberId } = await verifyAccessToken(match[1]);
   const [row] = await ctx.db

@@ -38,12 +38,16 @@ export async function connect(url = env().DATABASE_URL, options: { poolMax?: num
     const { drizzle } = await import("drizzle-orm/neon-serverless");
     if (typeof WebSocket === "undefined") neonConfig.webSocketConstructor = (await import("ws")).default;
     const pool = new Pool({ connectionString: url, max });
+    pool.on("error", (error: Error) => console.error("idle database connection failed", error.message));
     return { db: drizzle(pool, { schema }) as unknown as Database, kind, close: () => pool.end() };
   }
   if (kind === "postgres") {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const pool = new Pool({ connectionString: url, max });
+    // An idle client's error (server restart, dropped connection) would otherwise be an uncaught
+    // 'error' event that kills the process; the pool has already discarded that client.
+    pool.on("error", (error) => console.error("idle database connection failed", error.message));
     return { db: drizzle(pool, { schema }) as unknown as Database, kind, close: () => pool.end() };
   }
   const { PGlite } = await import("@electric-sql/pglite");

@@ -1,0 +1,99 @@
+import { sql, type SQL } from "drizzle-orm";
+import * as v from "valibot";
+import type { Principal } from "../auth/guard";
+import { query, type Database } from "../db/client";
+import { containsPattern, offsetOf, pageOf } from "../http/list";
+import { pageQuery, queryInt, type Page } from "../http/schemas";
+import { networkMemberParam, nodeInScope } from "./network-scope";
+import { below, positionTable, readTree, type Slot, type TreeNode } from "./tree";
+
+export const downlineQuery = v.strictObject({
+  member: networkMemberParam,
+  level: v.optional(v.pipe(queryInt(1, 1_000_000), v.description("Levels below the member (1 = directs); absent: every level"))),
+  ...pageQuery,
+  search: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("Required"), v.maxLength(100), v.description("Part of the name or member code (case-insensitive)"))),
+});
+export type DownlineQuery = v.InferOutput<typeof downlineQuery>;
+
+export const downlineItemSchema = v.object({
+  memberCode: v.string(),
+  name: v.string(),
+  level: v.number(),
+  country: v.string(),
+  careerRank: v.pipe(v.nullable(v.string()), v.description("Name of the highest rank ever reached")),
+  pv: v.pipe(v.string(), v.description("This period, decimal string with 2 places")),
+  pvg: v.pipe(v.string(), v.description("This period, decimal string with 2 places")),
+  enrolledAt: v.pipe(v.string(), v.description("ISO 8601 instant")),
+});
+export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
+
+/**
+ * One page of the members below, ordered by enrolment instant then member code (a total order, so
+ * pages never overlap or skip). OFFSET costs the rows it skips, so pages past the middle are read
+ * from the far end in reverse: no page costs more than half the list.
+ */
+export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
+  return readTree(db, async (tx, slot) => {
+    const node = await nodeInScope(tx, slot, viewer, request.member);
+    const matching = request.search === undefined ? undefined : nameOrCodeMatches(request.search);
+    const { numbered, overlay } = below(node, slot, { level: request.level, select: "order", where: matching });
+    const total = matching ? await countOf(tx, sql`select count(*) from (${numbered} union all ${overlay}) s`) : await countBelow(tx, slot, node, request.level);
+    const offset = offsetOf(request);
+    const take = Math.min(request.pageSize, total - offset);
+    if (take <= 0) return pageOf([], total, request);
+    const fromEnd = offset + take / 2 > total / 2;
+    const skip = fromEnd ? total - offset - take : offset;
+    // Each part is ordered and cut on its own, so it can walk an index in page order; the two are then merged.
+    const order = sql.raw(fromEnd ? "enrolled_at desc, member_code desc" : "enrolled_at, member_code");
+    const items = await query<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(
+      tx,
+      sql`with page as (
+            select s.id, s.enrolled_at, s.member_code
+            from ((${numbered} order by ${order} limit ${skip + take}) union all (${overlay} order by ${order} limit ${skip + take})) s
+            order by ${order} limit ${take} offset ${skip}
+          )
+          select m.member_code as "memberCode", m.first_name || ' ' || m.last_name as name, m.depth - ${node.depth} as level, m.country,
+                 r.name as "careerRank", coalesce(v.pv, 0)::numeric(14, 2)::text as pv, coalesce(v.pvg, 0)::numeric(16, 2)::text as pvg,
+                 m.enrolled_at as "enrolledAt"
+          from page join member m on m.id = page.id
+          left join rank r on r.code = m.career_rank
+          left join member_volume v on v.period = ${period} and v.member_id = m.id
+          order by page.enrolled_at, page.member_code`,
+    );
+    return pageOf(
+      items.map((item) => ({ ...item, enrolledAt: new Date(item.enrolledAt).toISOString() })),
+      total,
+      request,
+    );
+  });
+}
+
+/** The member whose id is in `memberId` has the text in its name or member code. */
+const nameOrCodeMatches = (search: string) => (memberId: SQL) =>
+  sql`exists (select 1 from member sm where sm.id = ${memberId} and (lower(sm.first_name || ' ' || sm.last_name) like ${containsPattern(search)} or lower(sm.member_code) like ${containsPattern(search)}))`;
+
+/**
+ * How many members are below `node` (or exactly `level` below) without reading them: a numbered
+ * level range counts as the difference of two level ranks and a numbered subtree as its size, less
+ * the rows of members moved away since; overlay members are counted one by one (they are few).
+ */
+async function countBelow(tx: Database, slot: Slot, node: TreeNode, level: number | undefined): Promise<number> {
+  const overlayCount = sql`(select count(*) from (${below(node, slot, { level, select: "depth" }).overlay}) s)`;
+  if (node.lft === null || node.size === null) return countOf(tx, overlayCount);
+  const positions = positionTable(slot);
+  const [lo, hi] = [node.lft, node.lft + node.size];
+  const t = node.depth + (level ?? 0);
+  const movedAway = sql`(select count(*) from ${positions} where moved and ${level === undefined ? sql`true` : sql`depth = ${t}`} and lft > ${lo} and lft < ${hi})`;
+  const numbered =
+    level === undefined
+      ? sql`${node.size - 1}`
+      : sql`coalesce(coalesce((select level_rank from ${positions} where depth = ${t} and lft >= ${hi} order by lft limit 1),
+                             (select level_rank + 1 from ${positions} where depth = ${t} order by lft desc limit 1))
+                    - (select level_rank from ${positions} where depth = ${t} and lft > ${lo} order by lft limit 1), 0)`;
+  return countOf(tx, sql`${numbered} - ${movedAway} + ${overlayCount}`);
+}
+
+async function countOf(tx: Database, expression: SQL): Promise<number> {
+  const [row] = await query<{ count: number }>(tx, sql`select (${expression})::int as count`);
+  return row?.count ?? 0;
+}

@@ -1,0 +1,93 @@
+import { sql } from "drizzle-orm";
+import * as v from "valibot";
+import { writeAudit } from "../audit/audit";
+import { query, type Database } from "../db/client";
+import { notFound, refused } from "../errors";
+import { below, liveSlot, lockTreeNumbering, lockTreeShape, positionTable, treeNode } from "./tree";
+
+export interface MemberMove {
+  actorId: number;
+  memberCode: string;
+  newSponsorCode: string;
+  requestId?: string;
+}
+
+export const memberMovedSchema = v.object({
+  memberCode: v.string(),
+  sponsorCode: v.string(),
+  previousSponsorCode: v.string(),
+  depth: v.pipe(v.number(), v.description("The member's new depth (the root is 0)")),
+  movedMembers: v.pipe(v.number(), v.description("The member and everyone below, whose upline changed; 0 when the sponsor was already this one")),
+});
+export type MemberMoved = v.InferOutput<typeof memberMovedSchema>;
+
+interface Placed {
+  id: number;
+  memberCode: string;
+  depth: number;
+  sponsorId: number | null;
+}
+
+const placed = (memberCode: string) =>
+  sql`select id, member_code as "memberCode", depth, sponsor_id as "sponsorId" from member where member_code = ${memberCode.trim().toUpperCase()} and path is not null`;
+
+/**
+ * Moves a member, with everyone below, under another sponsor (SPEC 4), audited in the same
+ * transaction. Refused for the root and under the member's own subtree (that would cut it off in a
+ * cycle). Moves are serialised, and wait for running signups and renumberings, so the cycle check
+ * and the rewrite see the same tree. Every moved member's path and depth is rewritten in one
+ * statement and the moved subtree enters the overlay: its old numbered rows are flagged, so the old
+ * ancestors' ranges stop counting them and the new ancestors find them through their paths.
+ * Moving a member to the sponsor it already has changes nothing and writes no audit row.
+ */
+export async function moveMember(db: Database, move: MemberMove): Promise<MemberMoved> {
+  return db.transaction(async (tx) => {
+    await lockTreeNumbering(tx);
+    await lockTreeShape(tx, "exclusive");
+    const [member] = await query<Placed>(tx, placed(move.memberCode));
+    if (!member) throw notFound("Member");
+    if (member.sponsorId === null) throw refused("The company root cannot be moved");
+    const [sponsor] = await query<Placed & { inside: boolean }>(
+      tx,
+      sql`select s.*, m.path[${member.depth + 1}] is not distinct from ${member.id} as inside from (${placed(move.newSponsorCode)}) s join member m on m.id = s.id`,
+    );
+    if (!sponsor) throw notFound("Sponsor");
+    if (sponsor.inside) throw refused("A member cannot be moved under themself or their own downline", [{ path: "newSponsorCode", message: "Inside the member's own subtree" }]);
+    const [previous] = await query<{ memberCode: string }>(tx, sql`select member_code as "memberCode" from member where id = ${member.sponsorId}`);
+    const result = { memberCode: member.memberCode, sponsorCode: sponsor.memberCode, previousSponsorCode: previous!.memberCode };
+    if (sponsor.id === member.sponsorId) return { ...result, depth: member.depth, movedMembers: 0 };
+
+    const slot = await liveSlot(tx);
+    const node = await treeNode(tx, slot, member);
+    const { numbered, overlay } = below(node, slot, { select: "depth" });
+    const [moved] = await query<{ count: number }>(
+      tx,
+      sql`with moved as (
+            update member m
+            set path = (select path from member where id = ${sponsor.id}) || m.path[${member.depth + 1}:],
+                depth = m.depth + ${sponsor.depth + 1 - member.depth},
+                sponsor_id = case when m.id = ${member.id} then ${sponsor.id} else m.sponsor_id end
+            where m.id = ${member.id} or m.id in (select id from (${numbered} union all ${overlay}) s)
+            returning m.id, m.depth, m.enrolled_at, m.member_code
+          ), entered as (
+            insert into tree_overlay (member_id, depth, enrolled_at, member_code) select id, depth, enrolled_at, member_code from moved
+            on conflict (member_id) do update set depth = excluded.depth
+            returning 1
+          )
+          select count(*)::int as count from entered`,
+    );
+    if (node.lft !== null && node.size !== null) {
+      await tx.execute(sql`update ${positionTable(slot)} set moved = true where lft >= ${node.lft} and lft < ${node.lft + node.size} and not moved`);
+    }
+    await writeAudit(tx, {
+      actorId: move.actorId,
+      action: "member.moved",
+      entityType: "member",
+      entityId: member.id,
+      before: { memberCode: member.memberCode, sponsorCode: result.previousSponsorCode, depth: member.depth },
+      after: { memberCode: member.memberCode, sponsorCode: sponsor.memberCode, depth: sponsor.depth + 1, movedMembers: moved!.count },
+      requestId: move.requestId,
+    });
+    return { ...result, depth: sponsor.depth + 1, movedMembers: moved!.count };
+  });
+}

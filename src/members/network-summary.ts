@@ -1,0 +1,43 @@
+import { sql } from "drizzle-orm";
+import * as v from "valibot";
+import type { Principal } from "../auth/guard";
+import { query, type Database } from "../db/client";
+import { nodeInScope } from "./network-scope";
+import { below, readTree } from "./tree";
+
+const volume = v.pipe(v.string(), v.description("Decimal string with 2 places"));
+
+export const networkSummarySchema = v.object({
+  totalDownline: v.pipe(v.number(), v.description("Members below, every level")),
+  levels: v.pipe(
+    v.array(v.object({ level: v.number(), members: v.number(), pv: volume })),
+    v.description("Only levels that have members; pv is the level's personal volume this period"),
+  ),
+  pv: volume,
+  pvg: volume,
+});
+export type NetworkSummary = v.InferOutput<typeof networkSummarySchema>;
+
+/** Per-level head counts and PV of the period, plus the member's own PV and PVG (0 without a volume row). */
+export async function networkSummary(db: Database, viewer: Principal, memberCode: string | undefined, period: string): Promise<NetworkSummary> {
+  return readTree(db, async (tx, slot) => {
+    const node = await nodeInScope(tx, slot, viewer, memberCode);
+    // Large subtrees join hundreds of thousands of rows with the period's volumes: keep that hash in memory.
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    const { numbered, overlay } = below(node, slot, { select: "depth" });
+    const levels = await query<{ level: number; members: number; pv: string }>(
+      tx,
+      sql`select s.depth - ${node.depth} as level, count(*)::int as members, coalesce(sum(v.pv), 0)::numeric(16, 2)::text as pv
+          from (${numbered} union all ${overlay}) s
+          left join member_volume v on v.period = ${period} and v.member_id = s.id and v.pv <> 0
+          group by s.depth order by s.depth`,
+    );
+    const [own] = await query<{ pv: string; pvg: string }>(tx, sql`select pv::text, pvg::text from member_volume where period = ${period} and member_id = ${node.id}`);
+    return {
+      totalDownline: levels.reduce((total, level) => total + level.members, 0),
+      levels,
+      pv: own?.pv ?? "0.00",
+      pvg: own?.pvg ?? "0.00",
+    };
+  });
+}

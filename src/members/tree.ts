@@ -1,0 +1,86 @@
+import { sql, type SQL } from "drizzle-orm";
+import { query, type Database } from "../db/client";
+
+// How the genealogy is stored and read (docs/decisions/001-tree-storage.md, migrations/0001):
+// - member.path (root first, self last) and member.depth (root 0) are always exact.
+// - tree_position_<slot>: a pre-order numbering (lft, size, level_rank) of one snapshot; the live
+//   slot is named by tree_numbering. Rows of members moved since carry moved = true.
+// - tree_overlay: members who joined or were moved since that snapshot, found through their path.
+// The subtree of M is therefore: unmoved rows with lft in [M.lft, M.lft + M.size) (when M itself is
+// numbered) plus overlay rows whose path[M.depth + 1] is M (Postgres arrays are 1-based). The two
+// never overlap, and when M is in the overlay so is everyone below it. `size` is a range width from
+// the snapshot, never a live count.
+
+export type Slot = 0 | 1;
+
+/** A member as the root of the subtree being read. */
+export interface TreeNode {
+  id: number;
+  depth: number;
+  /** Null when the member is in the overlay. */
+  lft: number | null;
+  size: number | null;
+}
+
+/** The live numbering table: one of two fixed names, never text from a request. */
+export const positionTable = (slot: Slot) => sql.raw(slot === 0 ? "tree_position_0" : "tree_position_1");
+
+export async function liveSlot(tx: Database): Promise<Slot> {
+  const [row] = await query<{ slot: Slot }>(tx, sql`select active_slot as slot from tree_numbering`);
+  if (!row) throw new Error("tree_numbering has no row: run the migrations");
+  return row.slot;
+}
+
+/** A member's numbers in the live numbering, or nulls when it is in the overlay. */
+export async function treeNode(tx: Database, slot: Slot, member: { id: number; depth: number }): Promise<TreeNode> {
+  const [numbered] = await query<{ lft: number; size: number }>(tx, sql`select lft, size from ${positionTable(slot)} where member_id = ${member.id} and not moved`);
+  return { id: member.id, depth: member.depth, lft: numbered?.lft ?? null, size: numbered?.size ?? null };
+}
+
+/**
+ * Runs the reads of one request on one snapshot, so the live slot, the overlay and the member rows
+ * all describe the same tree even if a renumbering or a move commits meanwhile.
+ */
+export function readTree<T>(db: Database, work: (tx: Database, slot: Slot) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => work(tx, await liveSlot(tx)), { isolationLevel: "repeatable read", accessMode: "read only" });
+}
+
+/**
+ * The two disjoint parts of the members strictly below `node`, all of them or only those exactly
+ * `level` levels below, optionally narrowed by a condition on the member id. Each part selects `id`
+ * and either the page order (`enrolled_at`, `member_code`) or `depth` (select no more than needed:
+ * these can be a million rows). Numbered rows are range-scanned in the live table (or walked in page
+ * order, for large subtrees); overlay rows by depth, with a path check unless `node` is the root
+ * (everyone in the network is below the root).
+ */
+export function below(
+  node: TreeNode,
+  slot: Slot,
+  options: { level?: number; select: "order" | "depth"; where?: (memberId: SQL) => SQL },
+): { numbered: SQL; overlay: SQL } {
+  const { level, where = () => sql`true` } = options;
+  const depth = (column: SQL) => (level === undefined ? sql`${column} > ${node.depth}` : sql`${column} = ${node.depth + level}`);
+  const columns = (t: string) => sql.raw(options.select === "order" ? `${t}.member_id as id, ${t}.enrolled_at, ${t}.member_code` : `${t}.member_id as id, ${t}.depth`);
+  const range = node.lft === null || node.size === null ? sql`false` : sql`p.lft > ${node.lft} and p.lft < ${node.lft + node.size}`;
+  const numbered = sql`select ${columns("p")} from ${positionTable(slot)} p where ${range} and ${depth(sql`p.depth`)} and not p.moved and ${where(sql`p.member_id`)}`;
+  const overlay =
+    node.depth === 0
+      ? sql`select ${columns("o")} from tree_overlay o where ${depth(sql`o.depth`)} and ${where(sql`o.member_id`)}`
+      : sql`select ${columns("o")} from tree_overlay o join member om on om.id = o.member_id
+            where ${depth(sql`o.depth`)} and om.path[${node.depth + 1}] = ${node.id} and ${where(sql`o.member_id`)}`;
+  return { numbered, overlay };
+}
+
+// Advisory locks, transaction-scoped (safe behind Neon's transaction-mode pooler).
+// - shape: a signup holds it shared, a move exclusive, so no signup copies a path a move rewrites.
+// - numbering: a move and a renumbering hold it exclusive, so a renumbering never computes from a
+//   tree a move changes under it, and two renumberings never interleave.
+// Order: numbering before shape, always.
+
+export async function lockTreeShape(tx: Database, mode: "shared" | "exclusive"): Promise<void> {
+  await tx.execute(mode === "shared" ? sql`select pg_advisory_xact_lock_shared(hashtext('nnp:tree:shape'))` : sql`select pg_advisory_xact_lock(hashtext('nnp:tree:shape'))`);
+}
+
+export async function lockTreeNumbering(tx: Database): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('nnp:tree:numbering'))`);
+}

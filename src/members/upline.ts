@@ -1,0 +1,33 @@
+import { sql } from "drizzle-orm";
+import * as v from "valibot";
+import type { Principal } from "../auth/guard";
+import { query, type Database } from "../db/client";
+import { memberInScope } from "./network-scope";
+
+export const uplineSchema = v.object({
+  items: v.pipe(
+    v.array(
+      v.object({
+        level: v.pipe(v.number(), v.description("1 = the sponsor")),
+        memberCode: v.string(),
+        name: v.string(),
+        careerRank: v.pipe(v.nullable(v.string()), v.description("Name of the highest rank ever reached")),
+      }),
+    ),
+    v.description("Nearest first, ending at the company root"),
+  ),
+});
+export type Upline = v.InferOutput<typeof uplineSchema>;
+
+/** The sponsors above a member up to the root: one index-only lookup (member_network) of the ids in its path. */
+export async function upline(db: Database, viewer: Principal, memberCode: string | undefined): Promise<Upline> {
+  const member = await memberInScope(db, viewer, memberCode);
+  const items = await query<Upline["items"][number]>(
+    db,
+    sql`select ${member.depth} - a.depth as level, a.member_code as "memberCode", a.first_name || ' ' || a.last_name as name, r.name as "careerRank"
+        from member a left join rank r on r.code = a.career_rank
+        where a.id = any((select path from member where id = ${member.id})::int[]) and a.id <> ${member.id} and a.path is not null
+        order by a.depth desc`,
+  );
+  return { items };
+}

@@ -1,7 +1,9 @@
 import { env } from "../src/config/env";
 import { connect, migrateServer } from "../src/db/client";
+import { loadDotEnv } from "../src/dev/dotenv";
 
 // `npm run db:migrate`: applies migrations/ to DATABASE_URL (the embedded database migrates itself).
+loadDotEnv();
 const url = env().DATABASE_URL;
 if (url) {
   await migrateServer(url);

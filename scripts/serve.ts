@@ -1,61 +1,64 @@
-import { createServer, type IncomingMessage } from "node:http";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
+import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
 import { env } from "../src/config/env";
-import { database, driverFor } from "../src/db/client";
-import { findRoute, loadFunctions } from "../src/dev/routes";
+import { closeDatabase, database, driverFor, query } from "../src/db/client";
+import { loadDotEnv } from "../src/dev/dotenv";
+import { loadFunctions } from "../src/dev/routes";
+import { createLocalServer } from "../src/dev/server";
 import { seedDatabase } from "../src/seed";
+import { credentialLines } from "../src/seed/report";
 
 // `npm start`: every Netlify function on one local port, with the same Request/Response handlers.
+// No DATABASE_URL: an embedded PGlite under DATA_DIR, migrated and seeded (with the demo network)
+// on every start (idempotent), so a fresh clone needs nothing but `npm install && npm start`.
 
-const started = Date.now();
+const started = performance.now();
+loadDotEnv();
 const settings = env();
-const db = await database();
-if (driverFor(settings.DATABASE_URL) === "embedded") {
-  const credentials = await seedDatabase(db, { demo: true });
-  console.log(`Embedded database in ${path.resolve(settings.DATA_DIR)} (migrated and seeded).`);
-  console.log(`Company root member code: ${credentials.rootCode}`);
-  for (const { role, email } of credentials.staff) console.log(`  ${role.padEnd(8)} ${email}`);
-  console.log(credentials.password ? `Staff password: ${credentials.password}` : "Staff password: as printed on the first start (or SEED_STAFF_PASSWORD).");
-}
-const functions = await loadFunctions(path.resolve("netlify/functions"));
+const kind = driverFor(settings.DATABASE_URL);
+// Importing 40-odd modules overlaps with opening (or creating) the database.
+const loading = loadFunctions();
 
-function toRequest(incoming: IncomingMessage): Request {
-  const url = `http://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`;
-  const method = incoming.method ?? "GET";
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+if (kind === "embedded") {
+  const dataDir = path.resolve(settings.DATA_DIR);
+  const firstStart = !existsSync(path.join(dataDir, "pglite"));
+  if (firstStart) console.log(`First start: creating the embedded database in ${dataDir} (migrations, seed data, demo network)...`);
+  const seeded = await seedDatabase(await database(), { demo: true });
+  console.log(`Database: embedded PGlite in ${dataDir} (${firstStart ? "created" : "reused; delete the folder to start afresh"}).`);
+  if (seeded.demo?.created && !firstStart) console.log(`Demo network created: ${seeded.demo.members} members.`);
+  console.log(credentialLines(seeded, `Stop the server and delete ${dataDir} to start afresh.`).join("\n"));
+} else {
+  const { hostname, pathname } = new URL(settings.DATABASE_URL!);
+  const [ready] = await query<{ member: string | null }>(await database(), sql`select to_regclass('member')::text as member`);
+  if (!ready?.member) {
+    console.error(`The database at ${hostname}${pathname} has no schema yet: run \`npm run db:migrate\` and \`npm run db:seed\` first.`);
+    await closeDatabase();
+    process.exit(1);
   }
-  const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(url, { method, headers, body: hasBody ? (Readable.toWeb(incoming) as ReadableStream) : undefined, duplex: "half" } as RequestInit);
+  console.log(`Database: ${hostname}${pathname} (${kind} driver; seed it with \`npm run db:seed [-- --demo]\`).`);
 }
 
-const server = createServer(async (incoming, outgoing) => {
-  try {
-    const request = toRequest(incoming);
-    const { pathname } = new URL(request.url);
-    const scheduled = /^\/\.netlify\/functions\/([\w-]+)$/.exec(pathname);
-    const fn = scheduled ? functions.find((candidate) => candidate.name === scheduled[1]) : undefined;
-    const match = fn && request.method === "POST" ? { fn, params: {} } : findRoute(functions, request.method, pathname);
-    const response =
-      match === undefined
-        ? Response.json({ type: "about:blank", title: "Not found", status: 404, detail: `No route for ${pathname}`, errors: [] }, { status: 404 })
-        : match === "method_not_allowed"
-          ? Response.json({ type: "about:blank", title: "Method not allowed", status: 405, detail: `${request.method} is not allowed here`, errors: [] }, { status: 405 })
-          : await match.fn.handler(request, { params: match.params });
-    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-    outgoing.end(Buffer.from(await response.arrayBuffer()));
-  } catch (error) {
-    console.error("local server error", error);
-    outgoing.writeHead(500, { "content-type": "application/problem+json" });
-    outgoing.end(JSON.stringify({ type: "about:blank", title: "Internal server error", status: 500, errors: [] }));
-  }
+const functions = await loading;
+const server = createLocalServer(functions);
+server.once("error", (error: NodeJS.ErrnoException) => {
+  console.error(error.code === "EADDRINUSE" ? `Port ${settings.PORT} is in use: stop the other server or set PORT (PORT=0 picks a free one).` : error);
+  void closeDatabase().finally(() => process.exit(1));
 });
-
 server.listen(settings.PORT, () => {
-  const routes = functions.flatMap((fn) => fn.paths.map((p) => `${(fn.methods ?? ["*"]).join(",").padEnd(7)} ${p}`));
-  const jobs = functions.filter((fn) => fn.schedule).map((fn) => `POST    /.netlify/functions/${fn.name}  (${fn.schedule})`);
-  console.log([...routes, ...jobs].join("\n"));
-  console.log(`Listening on http://localhost:${settings.PORT} (${functions.length} functions, ready in ${Date.now() - started} ms)`);
+  const { port } = server.address() as AddressInfo;
+  const routes = functions.flatMap((fn) => fn.paths.map((p) => `  ${(fn.methods ?? ["*"]).join(",").padEnd(7)} ${p}`));
+  const jobs = functions.filter((fn) => fn.schedule).map((fn) => `  POST    /.netlify/functions/${fn.name}  (scheduled: ${fn.schedule})`);
+  console.log(["Routes (the OpenAPI document: GET /api/openapi.json):", ...routes, ...jobs].join("\n"));
+  console.log(`Listening on http://localhost:${port} (${functions.length} functions, ready in ${Math.round(performance.now() - started)} ms)`);
 });
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    // PGlite writes its files on close: stop accepting requests, then close the database cleanly.
+    server.close();
+    server.closeAllConnections();
+    void closeDatabase().finally(() => process.exit(0));
+  });
+}

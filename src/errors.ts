@@ -12,7 +12,9 @@ export type ErrorCode =
   | "rate_limited"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  /** A provider we depend on (Stripe) failed or could not be reached: retry later. */
+  | "upstream_unavailable";
 
 export interface FieldError {
   path: string;

@@ -3,7 +3,11 @@ import * as v from "valibot";
 /** Every operating setting, parsed once per cold start. See .env.example for what each one does. */
 const EnvSchema = v.object({
   NODE_ENV: v.optional(v.picklist(["development", "test", "production"]), "development"),
-  DATABASE_URL: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.nonEmpty(), v.url("DATABASE_URL must be a postgres:// URL"))),
+  /** Forces the Neon driver for a host that does not end in .neon.tech (a proxy, a local Neon). */
+  DATABASE_DRIVER: v.optional(v.literal("neon", "DATABASE_DRIVER may only be neon")),
+  /** Connections per function instance (default 10); concurrent money requests queue for one. */
+  DATABASE_POOL_MAX: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, "DATABASE_POOL_MAX must be a number"), v.transform(Number), v.minValue(1), v.maxValue(500))),
   DATA_DIR: v.optional(v.string(), ".data"),
   JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "JWT_SECRET must be at least 32 characters"))),
   STRIPE_SECRET_KEY: v.optional(v.string()),
@@ -12,9 +16,12 @@ const EnvSchema = v.object({
   DATA_ENCRYPTION_KEY: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, "DATA_ENCRYPTION_KEY must be 64 hex characters"))),
   CORS_ORIGINS: v.optional(v.string(), ""),
   APP_NOW: v.optional(v.pipe(v.string(), v.isoTimestamp())),
-  PORT: v.optional(v.pipe(v.string(), v.transform(Number), v.integer()), "8888"),
+  PORT: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/, "PORT must be a port number"), v.transform(Number), v.maxValue(65535, "PORT must be a port number")), "8888"),
   SEED_ROOT_CODE: v.optional(v.string(), "NNPROTECT"),
-  SEED_STAFF_PASSWORD: v.optional(v.string()),
+  SEED_STAFF_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(10, "SEED_STAFF_PASSWORD must be at least 10 characters"))),
+  SEED_SUPPORT_EMAIL: v.optional(v.pipe(v.string(), v.email("SEED_SUPPORT_EMAIL must be an email")), "support@nnprotect.local"),
+  SEED_FINANCE_EMAIL: v.optional(v.pipe(v.string(), v.email("SEED_FINANCE_EMAIL must be an email")), "finance@nnprotect.local"),
+  SEED_ADMIN_EMAIL: v.optional(v.pipe(v.string(), v.email("SEED_ADMIN_EMAIL must be an email")), "admin@nnprotect.local"),
 });
 
 export type Env = v.InferOutput<typeof EnvSchema> & { corsOrigins: string[]; isProduction: boolean };
@@ -31,7 +38,13 @@ let cached: Env | undefined;
 
 export function env(): Env {
   if (cached) return cached;
-  const parsed = v.parse(EnvSchema, process.env);
+  // An empty value (`KEY=` copied from .env.example) means unset, as it does to most tools.
+  const set = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ""));
+  const result = v.safeParse(EnvSchema, set);
+  if (!result.success) {
+    throw new Error(`Invalid settings:\n${result.issues.map((issue) => `  ${v.getDotPath(issue)}: ${issue.message}`).join("\n")}`);
+  }
+  const parsed = result.output;
   const isProduction = parsed.NODE_ENV === "production" || process.env.CONTEXT === "production";
   if (isProduction) {
     if (parsed.APP_NOW) throw new Error("APP_NOW is for tests and local runs only; refusing to start in production");

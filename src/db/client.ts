@@ -32,7 +32,7 @@ export function driverFor(url: string | undefined): DriverKind {
  */
 export async function connect(url = env().DATABASE_URL, options: { poolMax?: number } = {}): Promise<Connection> {
   const kind = driverFor(url);
-  const max = options.poolMax ?? 10;
+  const max = options.poolMax ?? env().DATABASE_POOL_MAX ?? 10;
   if (kind === "neon") {
     const { Pool, neonConfig } = await import("@neondatabase/serverless");
     const { drizzle } = await import("drizzle-orm/neon-serverless");
@@ -53,7 +53,8 @@ export async function connect(url = env().DATABASE_URL, options: { poolMax?: num
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const client = await PGlite.create(path.resolve(env().DATA_DIR, "pglite"));
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const client = await PGlite.create(path.resolve(env().DATA_DIR, "pglite"), { extensions: { pg_trgm } });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Database, kind, close: () => client.close() };

@@ -53,3 +53,14 @@ export async function idempotent(
     return response;
   });
 }
+
+/**
+ * Replaces the response stored under a key, for work that finishes outside the first transaction
+ * (a payment provider call must not run inside one): replays then answer the final response.
+ */
+export async function storeResponse(db: Database, options: { scope: string; key: string }, response: StoredResponse): Promise<void> {
+  await db
+    .update(idempotencyKeyTable)
+    .set({ status: response.status, body: sql`${JSON.stringify(response.body)}::jsonb` })
+    .where(and(eq(idempotencyKeyTable.scope, options.scope), eq(idempotencyKeyTable.key, options.key)));
+}

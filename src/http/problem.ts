@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   business_rule: 422,
   rate_limited: 429,
+  upstream_unavailable: 503,
 };
 
 const TITLE: Record<ErrorCode, string> = {
@@ -25,6 +26,7 @@ const TITLE: Record<ErrorCode, string> = {
   unsupported_media_type: "Unsupported media type",
   business_rule: "Request refused",
   rate_limited: "Too many requests",
+  upstream_unavailable: "Upstream service unavailable",
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -3,6 +3,7 @@ import { now } from "../clock";
 import { query, type Database } from "../db/client";
 import { AppError } from "../errors";
 import { newMemberCode } from "./member-code";
+import { lockTreeShape } from "./tree";
 
 export interface NewMember {
   email: string;
@@ -22,10 +23,18 @@ export interface EnrolledMember {
 
 /**
  * Places a new member under the sponsor named by public code: one row, whose path is the sponsor's
- * path plus its own id (it takes its id from the sequence first). A new member has no tree_lft yet:
- * it is in the overlay until the next renumbering (docs/decisions/001-tree-storage.md).
+ * path plus its own id (it takes its id from the sequence first). The row enters the overlay (a
+ * trigger adds it) until the next renumbering (docs/decisions/001-tree-storage.md). The shared tree
+ * lock makes a concurrent move wait, so the sponsor's path cannot be rewritten while it is copied.
  */
 export async function enrollMember(db: Database, member: NewMember): Promise<EnrolledMember> {
+  return db.transaction(async (tx) => {
+    await lockTreeShape(tx, "shared");
+    return placeMember(tx, member);
+  });
+}
+
+async function placeMember(db: Database, member: NewMember): Promise<EnrolledMember> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const memberCode = newMemberCode();
     const rows = await query<EnrolledMember>(

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, char, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { char, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { countryTable, rankTable } from "../plan/plan.sql";
 
 export const ROLES = ["member", "support", "finance", "admin"] as const;
@@ -7,7 +7,8 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * Everyone who can sign in. Network members carry the genealogy (path not null); staff-only
- * accounts have no path and stand outside the tree. Tree storage: docs/decisions/001-tree-storage.md.
+ * accounts have no path and stand outside the tree. Tree storage: docs/decisions/001-tree-storage.md;
+ * the numbering and overlay tables derived from path live in migrations/0001 (hand-written).
  */
 export const memberTable = pgTable(
   "member",
@@ -27,9 +28,6 @@ export const memberTable = pgTable(
     depth: integer("depth"),
     /** Ancestors root first, self last: the upline is one lookup. Never indexed (deep paths break btree). */
     path: integer("path").array(),
-    /** Pre-order number and subtree size from the last renumbering; null = joined or moved since. */
-    treeLft: bigint("tree_lft", { mode: "number" }),
-    treeSize: integer("tree_size"),
     careerRank: text("career_rank").references(() => rankTable.code),
     enrolledAt: timestamp("enrolled_at", { withTimezone: true }).notNull().defaultNow(),
   },

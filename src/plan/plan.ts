@@ -127,15 +127,14 @@ export function forgetPlan(): void {
 }
 
 export async function loadPlan(db: Database): Promise<Plan> {
-  const [ranks, levelRates, instantRates, rankAmounts, currencyAmounts, settings, travel] = await Promise.all([
-    db.select().from(rankTable).orderBy(rankTable.position),
-    db.select().from(rankLevelRateTable),
-    db.select().from(instantRateTable),
-    db.select().from(rankAmountTable),
-    db.select().from(currencyAmountTable),
-    db.select().from(planSettingTable),
-    db.select().from(travelRankPointsTable),
-  ]);
+  // One after another: `db` may be a transaction, whose single connection cannot run queries in parallel.
+  const ranks = await db.select().from(rankTable).orderBy(rankTable.position);
+  const levelRates = await db.select().from(rankLevelRateTable);
+  const instantRates = await db.select().from(instantRateTable);
+  const rankAmounts = await db.select().from(rankAmountTable);
+  const currencyAmounts = await db.select().from(currencyAmountTable);
+  const settings = await db.select().from(planSettingTable);
+  const travel = await db.select().from(travelRankPointsTable);
   return new Plan(
     ranks.map((rank) => ({ ...rank, minPv: new Dec(rank.minPv), minPvg: new Dec(rank.minPvg) })),
     new Map(levelRates.map((row) => [`${row.bonus}:${row.rankCode}:${row.level}`, new Dec(row.percent)])),

@@ -57,3 +57,9 @@ export function periodBounds(period: string): { start: Date; end: Date } {
 export function businessDayOfMonth(instant: Date): number {
   return businessDate(instant).day;
 }
+
+/** [start, end) of the business-zone calendar day containing an instant (daily withdrawal limit). */
+export function businessDayBounds(instant: Date): { start: Date; end: Date } {
+  const { year, month, day } = businessDate(instant);
+  return { start: businessInstant(year, month, day), end: businessInstant(year, month, day + 1) };
+}

@@ -13,27 +13,38 @@ export interface Promotion {
 }
 
 /**
- * Career rank = the highest rank ever qualified; it never drops. Given fresh period volumes, finds
- * the members whose qualified rank (PV and PVG both reach it) is above their career rank, raises it,
- * and records each newly reached rank in rank_history once (its primary key makes that exact).
+ * Career rank = the highest rank ever qualified; it never drops. Given fresh period volumes (read
+ * with `careerFrom` = the lowest rank's PV: see addVolume), finds the members whose qualified rank (PV and PVG both reach
+ * it) is above their career rank, raises it, and records each newly reached rank in rank_history
+ * once (its primary key makes that exact). The company root holds no rank: it is the company.
+ *
+ * Locking (decision 007): only the members found rising are locked, in id order, and re-read under
+ * the lock, so of two racing confirmations that both reach a rank, the second sees the first's
+ * promotion. The lock is FOR NO KEY UPDATE (what the career_rank update takes anyway), not FOR
+ * UPDATE: it must not conflict with the KEY SHARE locks that inserting any row referencing a member
+ * takes (an order, a commission line, loyalty points), which other transactions may hold while
+ * they wait for volume rows.
  */
 export async function promoteQualified(tx: Database, plan: Plan, period: string, reachedAt: Date, volumes: VolumeRow[]): Promise<Promotion[]> {
-  const candidates = volumes
-    .map((row) => ({ memberId: row.memberId, qualified: qualifiedRankPosition(plan, row) }))
-    .filter((row) => row.qualified > 0);
-  if (candidates.length === 0) return [];
-  const positions = Object.fromEntries(plan.ranks.map((rank) => [rank.code, rank.position]));
+  const qualified = new Map<number, number>();
+  for (const row of volumes) {
+    const position = qualifiedRankPosition(plan, row);
+    // careerPosition is null for the root, and for everyone when read without careerFrom.
+    if (position > 0 && row.careerPosition !== null && position > row.careerPosition) qualified.set(row.memberId, position);
+  }
+  if (qualified.size === 0) return [];
+  const positions = new Map(plan.ranks.map((rank) => [rank.code, rank.position]));
+  const careerOf = (careerRank: string | null) => (careerRank ? positions.get(careerRank)! : 0);
+  const rising = [...qualified.keys()];
   const members = await query<{ id: number; careerRank: string | null; enrolledAt: Date }>(
     tx,
-    sql`select id, career_rank as "careerRank", enrolled_at as "enrolledAt" from member
-        where id = any(${intArray(candidates.map((c) => c.memberId))}) order by id for update`,
+    sql`select id, career_rank as "careerRank", enrolled_at as "enrolledAt" from member where id = any(${intArray(rising)}) order by id for no key update`,
   );
   const promotions: Promotion[] = [];
   for (const member of members) {
-    const qualified = candidates.find((c) => c.memberId === member.id)!.qualified;
-    const career = member.careerRank ? positions[member.careerRank]! : 0;
-    if (qualified <= career) continue;
-    const reached = plan.ranks.filter((rank) => rank.position > career && rank.position <= qualified);
+    const career = careerOf(member.careerRank);
+    const reached = plan.ranks.filter((rank) => rank.position > career && rank.position <= qualified.get(member.id)!);
+    if (reached.length === 0) continue;
     const inserted = await query<{ rankCode: string }>(
       tx,
       sql`insert into rank_history (member_id, rank_code, period, reached_at)
@@ -41,7 +52,8 @@ export async function promoteQualified(tx: Database, plan: Plan, period: string,
           on conflict do nothing returning rank_code as "rankCode"`,
     );
     await tx.execute(sql`update member set career_rank = ${reached.at(-1)!.code} where id = ${member.id}`);
-    if (inserted.length > 0) promotions.push({ memberId: member.id, rankCodes: reached.map((r) => r.code).filter((code) => inserted.some((i) => i.rankCode === code)), enrolledAt: new Date(member.enrolledAt) });
+    const newlyReached = new Set(inserted.map((row) => row.rankCode));
+    if (newlyReached.size > 0) promotions.push({ memberId: member.id, rankCodes: reached.map((r) => r.code).filter((code) => newlyReached.has(code)), enrolledAt: new Date(member.enrolledAt) });
   }
   return promotions;
 }

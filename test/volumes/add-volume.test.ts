@@ -17,7 +17,7 @@ async function volumeOf(memberId: number) {
 async function buy(memberId: number, pv: string, at = new Date("2026-11-10T12:00:00Z")) {
   const db = await database();
   const plan = await getPlan(db);
-  return db.transaction(async (tx) => promoteQualified(tx, plan, PERIOD, at, await addVolume(tx, { memberId, period: PERIOD, pv: new Dec(pv) })));
+  return db.transaction(async (tx) => promoteQualified(tx, plan, PERIOD, at, await addVolume(tx, { memberId, period: PERIOD, pv: new Dec(pv), careerFrom: plan.ranks[0]!.minPv })));
 }
 
 describe("addVolume", () => {
@@ -40,6 +40,18 @@ describe("addVolume", () => {
     await Promise.all(buyers.map((leaf) => buy(leaf.id, "205")));
     expect((await volumeOf(top.id)).pvg).toBe(new Dec(205).times(buyers.length).toFixed(2));
     expect((await volumeOf(branches[0]!.id)).pvg).toBe(new Dec(205).times(7).toFixed(2));
+  });
+
+  it("reads the career rank position only of members (never the root) whose PV reaches careerFrom", async () => {
+    const db = await database();
+    const a = await createMember();
+    const b = await createMember({ sponsorCode: a.memberCode });
+    await buy(b.id, "1465");
+    const rows = await db.transaction((tx) => addVolume(tx, { memberId: b.id, period: PERIOD, pv: new Dec(10), careerFrom: new Dec(1465) }));
+    const [root] = await query<{ id: number }>(db, sql`select id from member where depth = 0`);
+    expect(rows.find((row) => row.memberId === b.id)).toEqual({ memberId: b.id, pv: "1475.00", pvg: "1475.00", careerPosition: 1 });
+    expect(rows.find((row) => row.memberId === a.id)).toEqual({ memberId: a.id, pv: "0.00", pvg: "1475.00", careerPosition: null });
+    expect(rows.find((row) => row.memberId === root!.id)!.careerPosition).toBeNull();
   });
 
   it("subtracts a refund's PV the same way", async () => {

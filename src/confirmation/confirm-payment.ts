@@ -1,0 +1,88 @@
+import { asc, eq } from "drizzle-orm";
+import { achievementLines } from "../bonuses/achievement";
+import { instantBonusLines } from "../bonuses/instant";
+import type { PaidOrder } from "../bonuses/paid-order";
+import { grantCashback, useReservedCashback } from "../cashback/cashback";
+import { now } from "../clock";
+import { createCommissionLines } from "../commissions/create";
+import type { Database } from "../db/client";
+import { notFound } from "../errors";
+import { earnLoyalty } from "../loyalty/loyalty";
+import { lockTreeShape } from "../members/tree";
+import { Dec } from "../money/decimal";
+import { orderLineTable, orderTable, type OrderStatus } from "../orders/orders.sql";
+import { assignPeriod } from "../periods/periods";
+import { getPlan } from "../plan/plan";
+import { promoteQualified } from "../ranks/promote";
+import { addVolume } from "../volumes/add-volume";
+
+export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
+
+/** Statuses of an order whose payment was confirmed (whatever happened after). */
+export const CONFIRMED_STATUSES: readonly OrderStatus[] = ["paid", "fulfilled", "refunded", "partially_refunded"];
+
+/**
+ * THE payment confirmation, whatever the channel (Stripe webhook, wallet, staff), in the caller's
+ * transaction (SPEC.md section 7, decision 007). Locks the order; unless it is pending_payment it
+ * changes nothing (so a replayed confirmation is harmless). Otherwise:
+ * - the period: the one containing confirmedAt (Mexico City), or the next open one if it closed;
+ * - the order paid, with its confirmation instant and reference;
+ * - its PV to the buyer's period PV and to the PVG of the buyer and every ancestor;
+ * - ranks re-evaluated for all of them (career ranks only rise), achievement bonuses for new ranks;
+ * - direct and fast-start bonuses, pending until the plan's hold;
+ * - cashback: the credit reserved for this order is used; crossing the threshold grants one;
+ * - loyalty: the month's points for an order confirmed on its first days.
+ *
+ * The order row is locked FOR NO KEY UPDATE: it serialises every confirmation, refund and
+ * cancellation of the order like FOR UPDATE, but lets a transaction that inserted a row referencing
+ * the order (a webhook's inbox row, say) take the lock without waiting on another such inserter.
+ *
+ * Lock order (decision 007): order row; tree shape and period (shared advisory locks); the buyer's
+ * own loyalty and reserved-credit rows; volume rows deepest first; member rows in id order; a new
+ * cashback credit (read first, written only if none exists: it never waits on a reservation).
+ */
+export async function confirmPayment(tx: Database, input: { orderId: number; confirmedAt: Date; reference?: string }): Promise<{ outcome: ConfirmOutcome }> {
+  // The order row, locked, with its lines (one statement: they are read anyway).
+  const rows = await tx
+    .select({ order: orderTable, line: { sku: orderLineTable.sku, kind: orderLineTable.kind, quantity: orderLineTable.quantity, unitPrice: orderLineTable.unitPrice } })
+    .from(orderTable)
+    .innerJoin(orderLineTable, eq(orderLineTable.orderId, orderTable.id))
+    .where(eq(orderTable.id, input.orderId))
+    .orderBy(asc(orderLineTable.lineNo))
+    .for("no key update", { of: orderTable });
+  const order = rows[0]?.order;
+  if (!order) throw notFound("Order");
+  if (order.status !== "pending_payment") return { outcome: CONFIRMED_STATUSES.includes(order.status) ? "already_confirmed" : "not_pending" };
+  const { confirmedAt } = input;
+  const plan = await getPlan(tx);
+  await lockTreeShape(tx, "shared");
+  const { period, arrivedLate } = await assignPeriod(tx, confirmedAt);
+  await tx
+    .update(orderTable)
+    .set({ status: "paid", paymentConfirmedAt: confirmedAt, period, arrivedLate, paymentReference: input.reference ?? order.paymentReference, updatedAt: now() })
+    .where(eq(orderTable.id, order.id));
+  const paid: PaidOrder = {
+    id: order.id,
+    memberId: order.memberId,
+    currency: order.currency,
+    vn: new Dec(order.vn),
+    period,
+    confirmedAt,
+    lines: rows.map(({ line }) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
+  };
+
+  // Everything that does not depend on the new volumes comes first: from the volume upsert on, this
+  // transaction holds the root's volume row, which every confirmation needs, until it commits.
+  await createCommissionLines(tx, await instantBonusLines(tx, plan, paid), confirmedAt);
+  await useReservedCashback(tx, order.id, confirmedAt);
+  // A late arrival's own month was settled at its close: it earns no loyalty points there.
+  if (!arrivedLate) await earnLoyalty(tx, plan, { memberId: order.memberId, orderId: order.id, month: period, confirmedAt });
+
+  const pv = new Dec(order.pv);
+  const volumes = pv.isZero() ? [] : await addVolume(tx, { memberId: order.memberId, period, pv, careerFrom: plan.ranks[0]?.minPv });
+  const promotions = await promoteQualified(tx, plan, period, confirmedAt, volumes);
+  await createCommissionLines(tx, await achievementLines(tx, plan, promotions, paid), confirmedAt);
+  const buyerPv = new Dec(volumes.find((row) => row.memberId === order.memberId)?.pv ?? 0);
+  await grantCashback(tx, plan, { memberId: order.memberId, period, currency: order.currency, orderId: order.id, pvBefore: buyerPv.minus(pv), pvAfter: buyerPv, at: confirmedAt });
+  return { outcome: "confirmed" };
+}

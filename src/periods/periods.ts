@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import { now } from "../clock";
+import { query, type Database } from "../db/client";
+import { periodOf } from "./calendar";
+import type { PeriodStatus } from "./periods.sql";
+
+// Which period an order counts in (SPEC.md section 2), and how a close keeps its period still.
+//
+// Locking: every confirmation and refund holds its period's lock SHARED (a transaction-scoped
+// advisory lock: safe behind Neon's transaction-mode pooler, and shared holders never wait for
+// each other) before it reads the period's status and until it commits. A close takes the same
+// lock EXCLUSIVE before marking the period closed, so it waits for the confirmations in flight,
+// and every confirmation after it sees the period closed. A close must take it before any row
+// lock (decision 007).
+
+const lockKey = (period: string) => sql`hashtext('nnp:period'), ${Number(period.replace("-", ""))}::int`;
+
+export async function lockPeriod(tx: Database, period: string, mode: "shared" | "exclusive"): Promise<void> {
+  await tx.execute(mode === "shared" ? sql`select pg_advisory_xact_lock_shared(${lockKey(period)})` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
+}
+
+export function nextPeriod(period: string): string {
+  const [year, month] = period.split("-").map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, "0")}`;
+}
+
+/**
+ * Locks the period shared and answers its status, creating its row (open) on first use. One
+ * statement in the common case: the insert does nothing when the row exists, and the select finds
+ * it. Only when a concurrent transaction created the row after this statement's snapshot does a
+ * second statement (a fresh snapshot) read it.
+ */
+export async function holdPeriod(tx: Database, period: string): Promise<PeriodStatus> {
+  await lockPeriod(tx, period, "shared");
+  const [row] = await query<{ status: PeriodStatus }>(
+    tx,
+    sql`with created as (
+          insert into period (period, status, created_at) values (${period}, 'open', ${now().toISOString()}::timestamptz)
+          on conflict (period) do nothing returning status
+        )
+        select status from created union all select status from period where period = ${period}`,
+  );
+  if (row) return row.status;
+  const [raced] = await query<{ status: PeriodStatus }>(tx, sql`select status from period where period = ${period}`);
+  return raced!.status;
+}
+
+/**
+ * The period an order confirmed at `confirmedAt` belongs to: the one containing that instant in
+ * Mexico City, or, if that one is closed, the first open period after it (a late arrival). Leaves
+ * the chosen period locked shared until the caller commits.
+ */
+export async function assignPeriod(tx: Database, confirmedAt: Date): Promise<{ period: string; arrivedLate: boolean }> {
+  const natural = periodOf(confirmedAt);
+  let period = natural;
+  while ((await holdPeriod(tx, period)) === "closed") period = nextPeriod(period);
+  return { period, arrivedLate: period !== natural };
+}
+
+/**
+ * Marks a period closed (idempotent). What the monthly close does first, under the exclusive lock,
+ * before posting the period's monthly bonuses; from its commit on, confirmations go elsewhere.
+ */
+export async function markPeriodClosed(tx: Database, period: string, closedAt = now()): Promise<void> {
+  await lockPeriod(tx, period, "exclusive");
+  await tx.execute(
+    sql`insert into period (period, status, created_at, closed_at) values (${period}, 'closed', ${closedAt.toISOString()}::timestamptz, ${closedAt.toISOString()}::timestamptz)
+        on conflict (period) do update set status = 'closed', closed_at = excluded.closed_at where period.status = 'open'`,
+  );
+}

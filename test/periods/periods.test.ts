@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { confirmPayment } from "../../src/confirmation/confirm-payment";
+import { database, query } from "../../src/db/client";
+import { markPeriodClosed, nextPeriod } from "../../src/periods/periods";
+import { createMember } from "../support/fixtures";
+import { buy, confirmOrder, createPendingOrder, mexicoCity, volumeOf } from "../support/orders";
+
+async function orderPeriod(id: number) {
+  const [row] = await query<{ period: string; arrivedLate: boolean }>(await database(), sql`select period, arrived_late as "arrivedLate" from orders where id = ${id}`);
+  return row!;
+}
+
+async function closePeriod(period: string) {
+  const db = await database();
+  await db.transaction((tx) => markPeriodClosed(tx, period, new Date()));
+}
+
+describe("period assignment (Mexico City calendar)", () => {
+  it("puts an order confirmed at 23:59 on the last day in that month, and one at 00:01 in the next", async () => {
+    const buyer = await createMember();
+    const lastMinute = await buy(buyer.id, [{ sku: "NN-P04" }], mexicoCity("2026-01-31T23:59:00"));
+    const firstMinute = await buy(buyer.id, [{ sku: "NN-P05" }], mexicoCity("2026-02-01T00:01:00"));
+    expect(mexicoCity("2026-01-31T23:59:00").toISOString()).toBe("2026-02-01T05:59:00.000Z");
+    expect(await orderPeriod(lastMinute.id)).toEqual({ period: "2026-01", arrivedLate: false });
+    expect(await orderPeriod(firstMinute.id)).toEqual({ period: "2026-02", arrivedLate: false });
+    expect(await volumeOf(buyer.id, "2026-01")).toEqual({ pv: "293.00", pvg: "293.00" });
+    expect(await volumeOf(buyer.id, "2026-02")).toEqual({ pv: "293.00", pvg: "293.00" });
+  });
+
+  it("sends a confirmation for a closed period to the next open one, marked as arrived late", async () => {
+    const sponsor = await createMember();
+    const buyer = await createMember({ sponsorCode: sponsor.memberCode });
+    await closePeriod("2025-11");
+    await closePeriod("2025-12");
+    const late = await buy(buyer.id, [{ sku: "NN-P13" }], mexicoCity("2025-11-20T12:00:00"));
+    expect(await orderPeriod(late.id)).toEqual({ period: "2026-01", arrivedLate: true });
+    expect(await volumeOf(sponsor.id, "2026-01")).toEqual({ pv: "0.00", pvg: "412.00" });
+    expect(await volumeOf(sponsor.id, "2025-11")).toEqual({ pv: "0.00", pvg: "0.00" });
+    const [line] = await query<{ period: string }>(await database(), sql`select period from commission_line where order_id = ${late.id}`);
+    expect(line!.period).toBe("2026-01");
+  });
+
+  it("creates period rows on demand, open; closing is final and idempotent", async () => {
+    const buyer = await createMember();
+    await buy(buyer.id, [{ sku: "NN-P04" }], mexicoCity("2024-03-10T12:00:00"));
+    const status = async () => (await query<{ status: string }>(await database(), sql`select status from period where period = '2024-03'`))[0]?.status;
+    expect(await status()).toBe("open");
+    await closePeriod("2024-03");
+    await closePeriod("2024-03");
+    expect(await status()).toBe("closed");
+  });
+
+  it("a close waits for the confirmation in flight in its period; confirmations after it go to the next period", async () => {
+    const db = await database();
+    const buyer = await createMember();
+    const inFlight = await createPendingOrder(buyer.id, [{ sku: "NN-P04" }]);
+    const after = await createPendingOrder(buyer.id, [{ sku: "NN-P05" }]);
+    let releaseConfirmation!: () => void;
+    const confirmationHeld = new Promise<void>((resolve) => (releaseConfirmation = resolve));
+    let confirmed!: () => void;
+    const confirmationDone = new Promise<void>((resolve) => (confirmed = resolve));
+    const confirmation = db.transaction(async (tx) => {
+      await confirmPayment(tx, { orderId: inFlight.id, confirmedAt: mexicoCity("2024-07-15T12:00:00") });
+      confirmed();
+      await confirmationHeld;
+    });
+    await confirmationDone;
+    const close = closePeriod("2024-07");
+    // The close is blocked on the period lock until the confirmation commits.
+    await expect.poll(async () => (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_locks l join pg_database d on d.oid = l.database where d.datname = current_database() and l.locktype = 'advisory' and not l.granted`))[0]!.waiting).toBe(1);
+    releaseConfirmation();
+    await confirmation;
+    await close;
+    expect(await orderPeriod(inFlight.id)).toEqual({ period: "2024-07", arrivedLate: false });
+    await confirmOrder(after.id, mexicoCity("2024-07-31T20:00:00"));
+    expect(await orderPeriod(after.id)).toEqual({ period: "2024-08", arrivedLate: true });
+  });
+
+  it("counts months forward across a year", () => {
+    expect(nextPeriod("2025-12")).toBe("2026-01");
+    expect(nextPeriod("2026-09")).toBe("2026-10");
+  });
+});

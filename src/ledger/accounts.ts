@@ -52,13 +52,16 @@ export async function lockMemberAccounts(db: Database, owners: AccountOwner[]): 
   // The lateral subqueries (kept apart by OFFSET 0) probe each account by its full unique key, which
   // the planner knows returns at most one row: one index probe per account whatever the statistics
   // say (a misestimate would otherwise scan every account, or JIT-compile, while holding locks).
+  // A member's accounts in a currency are opened together: probing one of the three tells.
   await db.execute(sql`
     insert into ledger_account (kind, member_id, currency, balance)
     select k.kind, o.member_id, o.currency, 0
-    from ${pairs}
+    from unnest(${intArray(unique.map((owner) => owner.memberId))}, ${textArray(unique.map((owner) => owner.currency))}) as o(member_id, currency)
     left join lateral (
-      select true as found from ledger_account x where x.member_id = o.member_id and x.kind = k.kind and x.currency = o.currency::char(3) offset 0
+      select true as found from ledger_account x
+      where x.member_id = o.member_id and x.kind = 'member_available' and x.currency = o.currency::char(3) offset 0
     ) a on true
+    cross join unnest(${textArray(MEMBER_ACCOUNT_KINDS)}) as k(kind)
     where a.found is null
     order by o.member_id, o.currency, k.kind
     on conflict do nothing`);

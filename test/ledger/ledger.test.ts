@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { database, query, type Database } from "../../src/db/client";
 import { violatedConstraint } from "../../src/db/pg-error";
 import { AppError } from "../../src/errors";
-import { companyAccount, lockMemberAccount, type LedgerAccount, type MemberAccounts } from "../../src/ledger/accounts";
+import { companyAccount, lockMemberAccount, lockMemberAccounts, type LedgerAccount, type MemberAccounts } from "../../src/ledger/accounts";
 import { postTransaction } from "../../src/ledger/post";
 import { Dec } from "../../src/money/decimal";
 import { createMember } from "../support/fixtures";
@@ -174,5 +174,29 @@ describe("concurrency (row locks in ascending account id order)", () => {
     const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => (i % 2 ? transfer(a, b) : transfer(b, a))));
     expect(results.filter((result) => result.status === "rejected")).toEqual([]);
     expect([await balanceOf(a.available.id), await balanceOf(b.available.id)]).toEqual(["1000.00", "1000.00"]);
+  });
+
+  it("transactions opening the same new members' accounts at once, in any order, never deadlock", async () => {
+    const expense = await companyAccount(db, "bonus_expense", "MXN");
+    for (let round = 0; round < 3; round += 1) {
+      const members = await Promise.all(Array.from({ length: 8 }, () => createMember()));
+      // Each transaction credits a different overlapping subset, named in a different order.
+      const subsets = Array.from({ length: 40 }, (_, i) => [0, 3, 5, 6].map((offset) => members[(i + offset * (1 + (i % 3))) % members.length]!).reverse());
+      const results = await Promise.allSettled(
+        subsets.map((subset) =>
+          db.transaction(async (tx) => {
+            const accounts = await lockMemberAccounts(tx, subset.map((member) => ({ memberId: member.id, currency: "MXN" })));
+            const credits = [...accounts.values()].map((owned) => ({ account: owned.available, amount: new Dec("1.00") }));
+            return postTransaction(tx, {
+              key: key(),
+              kind: "commission_payout",
+              reference: "overlapping credit",
+              entries: [...credits, { account: expense, amount: new Dec(-credits.length) }],
+            });
+          }),
+        ),
+      );
+      expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+    }
   });
 });

@@ -72,8 +72,6 @@ CREATE TABLE "member" (
 	"sponsor_id" integer,
 	"depth" integer,
 	"path" integer[],
-	"tree_lft" bigint,
-	"tree_size" integer,
 	"career_rank" text,
 	"enrolled_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "member_member_code_unique" UNIQUE("member_code"),

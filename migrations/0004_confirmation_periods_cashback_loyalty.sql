@@ -170,6 +170,4 @@ CREATE INDEX "orders_period_member" ON "orders" USING btree ("period","member_id
 CREATE INDEX "orders_status_created" ON "orders" USING btree ("status","created_at");--> statement-breakpoint
 CREATE INDEX "orders_created" ON "orders" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "stripe_event_deferred" ON "stripe_event" USING btree ("order_id","stripe_created_at") WHERE "stripe_event"."outcome" = 'deferred';--> statement-breakpoint
-CREATE INDEX "stripe_event_review" ON "stripe_event" USING btree ("received_at") WHERE "stripe_event"."outcome" = 'needs_review';--> statement-breakpoint
-ALTER TABLE "member" DROP COLUMN "tree_lft";--> statement-breakpoint
-ALTER TABLE "member" DROP COLUMN "tree_size";
+CREATE INDEX "stripe_event_review" ON "stripe_event" USING btree ("received_at") WHERE "stripe_event"."outcome" = 'needs_review';

@@ -51,6 +51,8 @@ export async function run({ db, report }: BenchContext): Promise<void> {
   // What to read: a large subtree near the top, the root's widest level, a deep level, the deepest member.
   let large = 0;
   for (let i = 0; i < MEMBERS; i += 1) if (facts.depths[i] === 2 && facts.sizes[i]! > facts.sizes[large]!) large = i;
+  let typical = 0;
+  for (let i = 0; i < MEMBERS; i += 1) if (Math.abs(facts.sizes[i]! - 5_000) < Math.abs(facts.sizes[typical]! - 5_000)) typical = i;
   const widest = facts.widths.indexOf(Math.max(...facts.widths.filter(Number.isFinite)));
   const deepLevel = 1_500;
   const staff = await issueAccessToken({ memberId: (await query<{ id: number }>(db, sql`select id from member where email = 'support@nnprotect.local'`))[0]!.id, role: "support" });
@@ -59,12 +61,12 @@ export async function run({ db, report }: BenchContext): Promise<void> {
 
   // Random pages show the cost of OFFSET (pages past the middle are read from the far end); the
   // first ten are what people mostly open.
-  const pages = async (label: string, path: string, token: string) => {
+  const pages = async (label: string, path: string, token: string, requests = PAGE_REQUESTS) => {
     const total = await count(`${path}&pageSize=50`, token);
     const last = Math.max(1, Math.ceil(total / 50));
-    const spread = await percentiles(PAGE_REQUESTS, () => get(downlineHandler, `${path}&pageSize=50&page=${1 + Math.floor(random() * last)}`, token));
-    const first = await percentiles(PAGE_REQUESTS, () => get(downlineHandler, `${path}&pageSize=50&page=${1 + Math.floor(random() * Math.min(10, last))}`, token));
-    report({ measure: `downline page: ${label}`, value: `${p50p95(spread)}; first 10: ${p50p95(first)}`, detail: `p50 / p95 of ${PAGE_REQUESTS} 50-row pages, random of ${last} (${total.toLocaleString("en")} members)` });
+    const spread = await percentiles(requests, () => get(downlineHandler, `${path}&pageSize=50&page=${1 + Math.floor(random() * last)}`, token));
+    const first = await percentiles(requests, () => get(downlineHandler, `${path}&pageSize=50&page=${1 + Math.floor(random() * Math.min(10, last))}`, token));
+    report({ measure: `downline page: ${label}`, value: `${p50p95(spread)}; first 10: ${p50p95(first)}`, detail: `p50 / p95 of ${requests} 50-row pages, random of ${last} (${total.toLocaleString("en")} members)` });
   };
   const summary = async (label: string, path: string, token: string, runs: number) =>
     report({ measure: `summary: ${label}`, value: p50p95(await percentiles(runs, () => get(summaryHandler, path, token))), detail: `p50/p95 of ${runs}` });
@@ -72,9 +74,10 @@ export async function run({ db, report }: BenchContext): Promise<void> {
     await pages(`level 3 of a ${facts.sizes[large]!.toLocaleString("en")}-member subtree${when}`, `/api/network/downline?level=3`, largeToken);
     await pages(`root's widest level (${widest})${when}`, `/api/network/downline?member=${root!.code}&level=${widest}`, staff);
     await pages(`root's level ${deepLevel}${when}`, `/api/network/downline?member=${root!.code}&level=${deepLevel}`, staff);
-    await pages(`root, every level${when}`, `/api/network/downline?member=${root!.code}`, staff);
+    await pages(`root, every level${when}`, `/api/network/downline?member=${root!.code}`, staff, 50);
     await summary(`root${when}`, `/api/network/summary?member=${root!.code}`, staff, 20);
     await summary(`the ${facts.sizes[large]!.toLocaleString("en")}-member subtree${when}`, `/api/network/summary`, largeToken, 20);
+    await summary(`a ${facts.sizes[typical]!.toLocaleString("en")}-member subtree${when}`, `/api/network/summary?member=${code(typical)}`, staff, PAGE_REQUESTS);
   };
   const baseline = await percentiles(PAGE_REQUESTS, () => get(uplineHandler, `/api/network/upline?member=${root!.code}`, staff));
   report({ measure: "baseline: upline of the root (token check + one lookup)", value: p50p95(baseline), detail: "the machine's cost of any request" });

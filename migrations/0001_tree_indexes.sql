@@ -73,24 +73,43 @@ CREATE INDEX "tree_position_1_moved" ON "tree_position_1" ("depth", "lft") WHERE
 --> statement-breakpoint
 -- The overlay: network members not (or no longer) numbered by the live numbering, i.e. who joined
 -- or were moved since it was computed. Invariant: every network member is in the overlay or has an
--- unmoved row in the live numbering, never both; an overlay member's descendants are in it too.
+-- unmoved row in the live numbering, never both; an overlay member's descendants are in it too. So
+-- an overlay member's path is numbered ancestors, then overlay members; anchor_lft is the live lft of
+-- the deepest numbered one (null only under a root not yet numbered), and "X is below a numbered M"
+-- is "X.anchor_lft is in M's range": an index range, without reading any path.
 CREATE TABLE "tree_overlay" (
 	"member_id" integer PRIMARY KEY NOT NULL REFERENCES "member" ("id"),
 	"depth" integer NOT NULL,
 	"enrolled_at" timestamp with time zone NOT NULL,
-	"member_code" text NOT NULL
+	"member_code" text NOT NULL,
+	"anchor_lft" integer
 );
 --> statement-breakpoint
-CREATE INDEX "tree_overlay_level" ON "tree_overlay" ("depth", "enrolled_at", "member_code") INCLUDE ("member_id");
+CREATE INDEX "tree_overlay_anchor" ON "tree_overlay" ("anchor_lft", "depth") INCLUDE ("member_id", "enrolled_at", "member_code");
 --> statement-breakpoint
-CREATE INDEX "tree_overlay_order" ON "tree_overlay" ("enrolled_at", "member_code") INCLUDE ("member_id", "depth");
+CREATE INDEX "tree_overlay_level" ON "tree_overlay" ("depth", "enrolled_at", "member_code") INCLUDE ("member_id", "anchor_lft");
+--> statement-breakpoint
+CREATE INDEX "tree_overlay_order" ON "tree_overlay" ("enrolled_at", "member_code") INCLUDE ("member_id", "depth", "anchor_lft");
 --> statement-breakpoint
 -- Every new network member enters the overlay with its row, whatever code inserts it (one set-based
--- insert per statement, so bulk loads stay cheap).
+-- insert per statement, so bulk loads stay cheap), anchored where its sponsor is: the sponsor's own
+-- live lft when numbered, else the sponsor's anchor (also when the sponsor joins in the same
+-- statement). The shared tree lock keeps a renumbering from re-anchoring the overlay between this
+-- read and the commit (src/members/tree.ts).
 CREATE FUNCTION "tree_overlay_add_members"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO tree_overlay (member_id, depth, enrolled_at, member_code)
-	SELECT id, depth, enrolled_at, member_code FROM joined WHERE path IS NOT NULL;
+	PERFORM pg_advisory_xact_lock_shared(hashtext('nnp:tree:shape'));
+	EXECUTE format($sql$
+		WITH RECURSIVE placed (id, anchor_lft) AS (
+			SELECT j.id, coalesce(p.lft, s.anchor_lft)
+			FROM joined j LEFT JOIN tree_position_%s p ON p.member_id = j.sponsor_id AND NOT p.moved LEFT JOIN tree_overlay s ON s.member_id = j.sponsor_id
+			WHERE j.path IS NOT NULL AND NOT EXISTS (SELECT 1 FROM joined k WHERE k.id = j.sponsor_id)
+			UNION ALL
+			SELECT j.id, placed.anchor_lft FROM joined j JOIN placed ON j.sponsor_id = placed.id
+		)
+		INSERT INTO tree_overlay (member_id, depth, enrolled_at, member_code, anchor_lft)
+		SELECT j.id, j.depth, j.enrolled_at, j.member_code, placed.anchor_lft FROM joined j JOIN placed ON placed.id = j.id
+	$sql$, (SELECT active_slot FROM tree_numbering));
 	RETURN NULL;
 END
 $$;

@@ -37,7 +37,8 @@ const placed = (memberCode: string) =>
  * cycle). Moves are serialised, and wait for running signups and renumberings, so the cycle check
  * and the rewrite see the same tree. Every moved member's path and depth is rewritten in one
  * statement and the moved subtree enters the overlay: its old numbered rows are flagged, so the old
- * ancestors' ranges stop counting them and the new ancestors find them through their paths.
+ * ancestors' ranges stop counting them, and it is anchored under the new sponsor, so the new
+ * ancestors' ranges take it in.
  * Moving a member to the sponsor it already has changes nothing and writes no audit row.
  */
 export async function moveMember(db: Database, move: MemberMove): Promise<MemberMoved> {
@@ -58,8 +59,11 @@ export async function moveMember(db: Database, move: MemberMove): Promise<Member
     if (sponsor.id === member.sponsorId) return { ...result, depth: member.depth, movedMembers: 0 };
 
     const slot = await liveSlot(tx);
-    const node = await treeNode(tx, slot, member);
+    const node = await treeNode(tx, slot, member.id);
     const { numbered, overlay } = below(node, slot, { select: "depth" });
+    // The moved members' deepest numbered ancestor becomes the new sponsor, or the sponsor's anchor.
+    const target = await treeNode(tx, slot, sponsor.id);
+    const anchor = target.lft ?? target.anchor;
     const [moved] = await query<{ count: number }>(
       tx,
       sql`with moved as (
@@ -70,8 +74,8 @@ export async function moveMember(db: Database, move: MemberMove): Promise<Member
             where m.id = ${member.id} or m.id in (select id from (${numbered} union all ${overlay}) s)
             returning m.id, m.depth, m.enrolled_at, m.member_code
           ), entered as (
-            insert into tree_overlay (member_id, depth, enrolled_at, member_code) select id, depth, enrolled_at, member_code from moved
-            on conflict (member_id) do update set depth = excluded.depth
+            insert into tree_overlay (member_id, depth, enrolled_at, member_code, anchor_lft) select id, depth, enrolled_at, member_code, ${anchor}::int from moved
+            on conflict (member_id) do update set depth = excluded.depth, anchor_lft = excluded.anchor_lft
             returning 1
           )
           select count(*)::int as count from entered`,

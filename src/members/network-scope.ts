@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { isStaff, type Principal } from "../auth/guard";
 import { query, type Database } from "../db/client";
 import { notFound, refused } from "../errors";
-import { positionTable, type Slot, type TreeNode } from "./tree";
+import { nodeColumns, nodeJoins, type Slot, type TreeNode } from "./tree";
 
 // Whose network a request reads: `?member=<memberCode>`, else the caller's own. A member may name
 // themselves or anyone below them; anyone else and unknown codes get the same 404, so a member
@@ -25,11 +25,11 @@ export async function memberInScope(db: Database, viewer: Principal, memberCode:
   return member;
 }
 
-/** The same, with the member's numbers in the live numbering (nulls when it is in the overlay). */
+/** The same, with the member's place in the live numbering (or its overlay anchor). */
 export async function nodeInScope(tx: Database, slot: Slot, viewer: Principal, memberCode: string | undefined): Promise<TreeNode> {
   const [node] = await query<TreeNode>(
     tx,
-    sql`select m.id, m.depth, p.lft, p.size from member m left join ${positionTable(slot)} p on p.member_id = m.id and not p.moved where ${inScope(viewer, memberCode)}`,
+    sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where ${inScope(viewer, memberCode)}`,
   );
   if (!node) throw notFound("Member");
   return node;

@@ -18,19 +18,32 @@ export const networkSummarySchema = v.object({
 });
 export type NetworkSummary = v.InferOutput<typeof networkSummarySchema>;
 
-/** Per-level head counts and PV of the period, plus the member's own PV and PVG (0 without a volume row). */
+/**
+ * Up to this many members below, each member's volume is looked up by primary key; above, the
+ * period's volumes are hash-joined (a hash of every active member costs ~100 ms; lookups ~5 µs each).
+ */
+const LARGE_SUBTREE = 20_000;
+
+/**
+ * Per-level head counts and PV of the period, plus the member's own PV and PVG (0 without a volume
+ * row). O(subtree): see docs/decisions/001-tree-storage.md for what the root's summary costs.
+ */
 export async function networkSummary(db: Database, viewer: Principal, memberCode: string | undefined, period: string): Promise<NetworkSummary> {
   return readTree(db, async (tx, slot) => {
     const node = await nodeInScope(tx, slot, viewer, memberCode);
-    // Large subtrees join hundreds of thousands of rows with the period's volumes: keep that hash in memory.
-    await tx.execute(sql`set local work_mem = '64MB'`);
     const { numbered, overlay } = below(node, slot, { select: "depth" });
+    const large = (node.size ?? 0) >= LARGE_SUBTREE;
+    if (large) await tx.execute(sql`set local work_mem = '64MB'`); // keep that hash in memory
     const levels = await query<{ level: number; members: number; pv: string }>(
       tx,
-      sql`select s.depth - ${node.depth} as level, count(*)::int as members, coalesce(sum(v.pv), 0)::numeric(16, 2)::text as pv
-          from (${numbered} union all ${overlay}) s
-          left join member_volume v on v.period = ${period} and v.member_id = s.id and v.pv <> 0
-          group by s.depth order by s.depth`,
+      !large
+        ? sql`select s.depth - ${node.depth} as level, count(*)::int as members,
+                     coalesce(sum((select v.pv from member_volume v where v.period = ${period} and v.member_id = s.id)), 0)::numeric(16, 2)::text as pv
+              from (${numbered} union all ${overlay}) s group by s.depth order by s.depth`
+        : sql`select s.depth - ${node.depth} as level, count(*)::int as members, coalesce(sum(v.pv), 0)::numeric(16, 2)::text as pv
+              from (${numbered} union all ${overlay}) s
+              left join member_volume v on v.period = ${period} and v.member_id = s.id and v.pv <> 0
+              group by s.depth order by s.depth`,
     );
     const [own] = await query<{ pv: string; pvg: string }>(tx, sql`select pv::text, pvg::text from member_volume where period = ${period} and member_id = ${node.id}`);
     return {

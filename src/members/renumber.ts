@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { intArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
 import { preorder, type Preorder } from "./preorder";
-import { liveSlot, lockTreeNumbering, positionTable, type Slot } from "./tree";
+import { liveSlot, lockTreeNumbering, lockTreeShape, positionTable, type Slot } from "./tree";
 
 export interface RenumberSummary {
   done: true;
@@ -23,8 +23,9 @@ export interface RenumberSummary {
  *
  * Correct against concurrent signups and moves: under the numbering lock (which a move also takes)
  * it reads one snapshot of the sponsor links and numbers exactly those members. A member who joins
- * meanwhile is not in the snapshot, so it stays in the overlay (found through its path); a move
- * waits for the lock, so no member is numbered for a place it no longer holds.
+ * meanwhile is not in the snapshot, so it stays in the overlay, re-anchored at the end under the
+ * shape lock; a move waits for the numbering lock, so no member is numbered for a place it no
+ * longer holds.
  *
  * Takes the database, not a transaction: it owns its transaction, then VACUUMs (which cannot run
  * inside one) the new table, so index-only scans need no heap visits, and the overlay it emptied, so
@@ -52,10 +53,16 @@ export async function renumberTree(db: Database): Promise<RenumberSummary> {
     const tree = preorder(ids, Int32Array.from(snapshot?.sponsors ?? []));
     const next: Slot = live === 0 ? 1 : 0;
     await loadPositions(tx, next, ids, tree);
+    // The last step waits for signups in flight and holds new ones back for a moment: members who
+    // joined since the snapshot stay in the overlay, re-anchored in the new numbering (their deepest
+    // numbered ancestor, i.e. the largest lft among their ancestors, may have just been numbered).
+    await lockTreeShape(tx, "exclusive");
     const cleared = await query<{ count: number }>(
       tx,
       sql`with cleared as (delete from tree_overlay o using ${positionTable(next)} p where p.member_id = o.member_id returning 1) select count(*)::int as count from cleared`,
     );
+    await tx.execute(sql`update tree_overlay o set anchor_lft = (select max(p.lft) from ${positionTable(next)} p where p.member_id = any(m.path))
+                         from member m where m.id = o.member_id`);
     const [numbering] = await query<{ generation: number }>(
       tx,
       sql`update tree_numbering set active_slot = ${next}, generation = generation + 1, numbered_at = now(), members = ${ids.length} returning generation`,

@@ -5,11 +5,12 @@ import { query, type Database } from "../db/client";
 // - member.path (root first, self last) and member.depth (root 0) are always exact.
 // - tree_position_<slot>: a pre-order numbering (lft, size, level_rank) of one snapshot; the live
 //   slot is named by tree_numbering. Rows of members moved since carry moved = true.
-// - tree_overlay: members who joined or were moved since that snapshot, found through their path.
-// The subtree of M is therefore: unmoved rows with lft in [M.lft, M.lft + M.size) (when M itself is
-// numbered) plus overlay rows whose path[M.depth + 1] is M (Postgres arrays are 1-based). The two
-// never overlap, and when M is in the overlay so is everyone below it. `size` is a range width from
-// the snapshot, never a live count.
+// - tree_overlay: members who joined or were moved since that snapshot, each anchored at the live
+//   lft of its deepest numbered ancestor (everyone between that ancestor and it is overlay too).
+// The members below M are therefore: unmoved rows with lft in (M.lft, M.lft + M.size) plus overlay
+// rows anchored in [M.lft, M.lft + M.size), when M is numbered; when M is itself in the overlay,
+// only overlay rows with M's anchor whose path holds M. The parts never overlap. `size` is a range
+// width from the snapshot, never a live count.
 
 export type Slot = 0 | 1;
 
@@ -20,7 +21,14 @@ export interface TreeNode {
   /** Null when the member is in the overlay. */
   lft: number | null;
   size: number | null;
+  /** When the member is in the overlay: its anchor (null under a root not yet numbered). */
+  anchor: number | null;
 }
+
+/** Selects a TreeNode for the member row `m` (the live numbering `p` and overlay `mo` left-joined by `nodeJoins`). */
+export const nodeColumns = sql`m.id, m.depth, p.lft, p.size, mo.anchor_lft as anchor`;
+export const nodeJoins = (slot: Slot) =>
+  sql`left join ${positionTable(slot)} p on p.member_id = m.id and not p.moved left join tree_overlay mo on mo.member_id = m.id`;
 
 /** The live numbering table: one of two fixed names, never text from a request. */
 export const positionTable = (slot: Slot) => sql.raw(slot === 0 ? "tree_position_0" : "tree_position_1");
@@ -31,10 +39,11 @@ export async function liveSlot(tx: Database): Promise<Slot> {
   return row.slot;
 }
 
-/** A member's numbers in the live numbering, or nulls when it is in the overlay. */
-export async function treeNode(tx: Database, slot: Slot, member: { id: number; depth: number }): Promise<TreeNode> {
-  const [numbered] = await query<{ lft: number; size: number }>(tx, sql`select lft, size from ${positionTable(slot)} where member_id = ${member.id} and not moved`);
-  return { id: member.id, depth: member.depth, lft: numbered?.lft ?? null, size: numbered?.size ?? null };
+/** A member's place in the live numbering (or its overlay anchor). */
+export async function treeNode(tx: Database, slot: Slot, memberId: number): Promise<TreeNode> {
+  const [node] = await query<TreeNode>(tx, sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where m.id = ${memberId}`);
+  if (!node) throw new Error(`member ${memberId} does not exist`);
+  return node;
 }
 
 /**
@@ -50,8 +59,8 @@ export function readTree<T>(db: Database, work: (tx: Database, slot: Slot) => Pr
  * `level` levels below, optionally narrowed by a condition on the member id. Each part selects `id`
  * and either the page order (`enrolled_at`, `member_code`) or `depth` (select no more than needed:
  * these can be a million rows). Numbered rows are range-scanned in the live table (or walked in page
- * order, for large subtrees); overlay rows by depth, with a path check unless `node` is the root
- * (everyone in the network is below the root).
+ * order, for large subtrees); overlay rows by their anchor (the root takes every one: everyone in
+ * the network is below it).
  */
 export function below(
   node: TreeNode,
@@ -63,16 +72,20 @@ export function below(
   const columns = (t: string) => sql.raw(options.select === "order" ? `${t}.member_id as id, ${t}.enrolled_at, ${t}.member_code` : `${t}.member_id as id, ${t}.depth`);
   const range = node.lft === null || node.size === null ? sql`false` : sql`p.lft > ${node.lft} and p.lft < ${node.lft + node.size}`;
   const numbered = sql`select ${columns("p")} from ${positionTable(slot)} p where ${range} and ${depth(sql`p.depth`)} and not p.moved and ${where(sql`p.member_id`)}`;
-  const overlay =
+  const inOverlay =
     node.depth === 0
-      ? sql`select ${columns("o")} from tree_overlay o where ${depth(sql`o.depth`)} and ${where(sql`o.member_id`)}`
-      : sql`select ${columns("o")} from tree_overlay o join member om on om.id = o.member_id
-            where ${depth(sql`o.depth`)} and om.path[${node.depth + 1}] = ${node.id} and ${where(sql`o.member_id`)}`;
+      ? sql`true`
+      : node.lft !== null && node.size !== null
+        ? sql`o.anchor_lft >= ${node.lft} and o.anchor_lft < ${node.lft + node.size}`
+        : sql`o.anchor_lft is not distinct from ${node.anchor}::int and exists (select 1 from member om where om.id = o.member_id and om.path[${node.depth + 1}] = ${node.id})`;
+  const overlay = sql`select ${columns("o")} from tree_overlay o where ${depth(sql`o.depth`)} and ${inOverlay} and ${where(sql`o.member_id`)}`;
   return { numbered, overlay };
 }
 
 // Advisory locks, transaction-scoped (safe behind Neon's transaction-mode pooler).
-// - shape: a signup holds it shared, a move exclusive, so no signup copies a path a move rewrites.
+// - shape: a signup holds it shared; a move, and a renumbering for its last step (re-anchoring the
+//   overlay and switching tables), exclusive. So no signup copies a path a move rewrites, or an
+//   anchor a renumbering is about to change.
 // - numbering: a move and a renumbering hold it exclusive, so a renumbering never computes from a
 //   tree a move changes under it, and two renumberings never interleave.
 // Order: numbering before shape, always.

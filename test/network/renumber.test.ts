@@ -81,9 +81,9 @@ describe("renumberTree", () => {
     expect(again).toMatchObject({ done: true, renumbered: false, members: live!.members, leftOverlay: 0 });
   });
 
-  it("leaves a member who joins during the renumbering in the overlay, visible to its upline", async () => {
+  it("keeps a member who joins during the renumbering in the overlay, anchored under its newly numbered sponsor", async () => {
     const db = await database();
-    const sponsor = await createMember();
+    const sponsor = await createMember(); // in the overlay until the renumbering below numbers it
     let commit!: () => void;
     let inserted!: () => void;
     const joined = new Promise<void>((resolve) => (inserted = resolve));
@@ -94,10 +94,13 @@ describe("renumberTree", () => {
       return member;
     });
     await joined;
-    const result = await renumberTree(db); // does not wait for the signup: its snapshot cannot see it
+    let finished = false;
+    const renumbering = renumberTree(db).then((result) => ((finished = true), result));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(finished).toBe(false); // its last step waits for the signup in flight
     commit();
     const member = await signup;
-    expect(result.renumbered).toBe(true);
+    expect((await renumbering).renumbered).toBe(true);
     expect(await placement()).toMatchObject({ both: 0, neither: 0, overlay: 1 });
     const response = await call(downline, { path: `/api/network/downline?member=${sponsor.memberCode}`, token: await staffToken("support") });
     expect(response.body).toMatchObject({ total: 1, items: [{ memberCode: member.memberCode, level: 1 }] });

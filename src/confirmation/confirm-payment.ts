@@ -10,16 +10,13 @@ import { notFound } from "../errors";
 import { earnLoyalty } from "../loyalty/loyalty";
 import { lockTreeShape } from "../members/tree";
 import { Dec } from "../money/decimal";
-import { orderLineTable, orderTable, type OrderStatus } from "../orders/orders.sql";
+import { isConfirmed, orderLineTable, orderTable } from "../orders/orders.sql";
 import { assignPeriod } from "../periods/periods";
 import { getPlan } from "../plan/plan";
 import { promoteQualified } from "../ranks/promote";
 import { addVolume } from "../volumes/add-volume";
 
 export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
-
-/** Statuses of an order whose payment was confirmed (whatever happened after). */
-export const CONFIRMED_STATUSES: readonly OrderStatus[] = ["paid", "fulfilled", "refunded", "partially_refunded"];
 
 /**
  * THE payment confirmation, whatever the channel (Stripe webhook, wallet, staff), in the caller's
@@ -52,7 +49,7 @@ export async function confirmPayment(tx: Database, input: { orderId: number; con
     .for("no key update", { of: orderTable });
   const order = rows[0]?.order;
   if (!order) throw notFound("Order");
-  if (order.status !== "pending_payment") return { outcome: CONFIRMED_STATUSES.includes(order.status) ? "already_confirmed" : "not_pending" };
+  if (order.status !== "pending_payment") return { outcome: isConfirmed(order.status) ? "already_confirmed" : "not_pending" };
   const { confirmedAt } = input;
   const plan = await getPlan(tx);
   await lockTreeShape(tx, "shared");

@@ -5,12 +5,11 @@ import type { Database } from "../db/client";
 import { conflict, notFound, refused } from "../errors";
 import { lockTreeShape } from "../members/tree";
 import { Dec } from "../money/decimal";
-import { orderTable } from "../orders/orders.sql";
+import { isConfirmed, orderTable } from "../orders/orders.sql";
 import { assignPeriod, holdPeriod } from "../periods/periods";
 import { getPlan } from "../plan/plan";
 import { addVolume } from "../volumes/add-volume";
 import { orderRefundTable } from "./confirmation.sql";
-import { CONFIRMED_STATUSES } from "./confirm-payment";
 import { refundedShare, revokeInstantBonuses } from "./revoke-bonuses";
 
 /**
@@ -34,7 +33,7 @@ export async function applyRefund(tx: Database, input: { orderId: number; refund
   if (!order) throw notFound("Order");
   const [seen] = await tx.select({ id: orderRefundTable.id }).from(orderRefundTable).where(and(eq(orderRefundTable.orderId, order.id), eq(orderRefundTable.key, input.key)));
   if (seen) return;
-  if (!CONFIRMED_STATUSES.includes(order.status) || !order.period) throw conflict(`Only a paid order can be refunded; this one is ${order.status}`, { currentStatus: order.status });
+  if (!isConfirmed(order.status) || !order.period) throw conflict(`Only a paid order can be refunded; this one is ${order.status}`, { currentStatus: order.status });
   const total = new Dec(order.total);
   const previous = new Dec(order.refundedAmount);
   const refunded = input.refundedTotal;

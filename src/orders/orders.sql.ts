@@ -8,6 +8,7 @@ export const ORDER_STATUSES = ["pending_payment", "paid", "fulfilled", "refunded
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Orders that count (a payment was confirmed): refunds and disputes apply to these only. */
 export const CONFIRMED_STATUSES = ["paid", "fulfilled", "partially_refunded", "refunded"] as const satisfies readonly OrderStatus[];
+export const isConfirmed = (status: OrderStatus): boolean => (CONFIRMED_STATUSES as readonly OrderStatus[]).includes(status);
 export const PAYMENT_METHODS = ["card", "wallet", "manual"] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 /** open: a dispute (or inquiry) is under way; won / lost: its outcome; closed: an inquiry closed without a dispute. */

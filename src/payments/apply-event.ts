@@ -6,7 +6,7 @@ import { applyRefund } from "../confirmation/refund";
 import type { Database } from "../db/client";
 import { Dec } from "../money/decimal";
 import { endPendingOrder } from "../orders/holds";
-import { CONFIRMED_STATUSES, orderTable, stripeEventTable, type DisputeStatus } from "../orders/orders.sql";
+import { isConfirmed, orderTable, stripeEventTable, type DisputeStatus } from "../orders/orders.sql";
 import { isHandled, parsePaymentEvent, type PaymentEvent } from "./events";
 import { lockOrder, recordOutcome, type EventResult, type LockedOrder } from "./inbox";
 import { fromMinorUnits, toMinorUnits } from "./intents";
@@ -17,7 +17,7 @@ import { fromMinorUnits, toMinorUnits } from "./intents";
 // a failure after the success is ignored; refund totals are cumulative, so an older one is stale.
 
 const result = (outcome: EventResult["outcome"], detail: string | null = null): EventResult => ({ outcome, detail });
-const counts = (order: LockedOrder) => (CONFIRMED_STATUSES as readonly string[]).includes(order.status);
+const counts = (order: LockedOrder) => isConfirmed(order.status);
 
 /** Context found before the transaction: the status Stripe gave a failed intent we tried to cancel. */
 export interface EventContext {

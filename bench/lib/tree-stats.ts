@@ -36,8 +36,8 @@ export function depthPercentiles(depths: Int32Array): string {
 }
 
 /**
- * Period volumes as the volumes domain keeps them: a share of members with their own PV, and every
- * ancestor's PVG the sum of its subtree (the anchor's row included).
+ * Period volumes as the volumes domain keeps them once folded: a share of members with their own PV,
+ * every ancestor's PVG the sum of its subtree (the anchor's row included), and the PV by depth.
  */
 export async function seedVolumes(db: Database, options: { period: string; anchorId: number; ids: Int32Array; parents: TreeShape; activeShare: number; seed: number }): Promise<number> {
   const random = seededRandom(options.seed);
@@ -59,5 +59,9 @@ export async function seedVolumes(db: Database, options: { period: string; ancho
                                                                  ${numericArray(batch.map((i) => String(pvg[i])))}) as u(id, pv, pvg)`);
   }
   await db.execute(sql`insert into member_volume (period, member_id, pv, pvg) values (${options.period}, ${options.anchorId}, 0, ${String(anchorPvg)})`);
+  // And the PV by depth the fold keeps (the seeded members are the only ones with PV).
+  await db.execute(sql`insert into depth_volume (period, depth, pv)
+    select v.period, m.depth, sum(v.pv) from member_volume v join member m on m.id = v.member_id where v.period = ${options.period} and v.pv <> 0 group by v.period, m.depth
+    on conflict (period, depth) do update set pv = depth_volume.pv + excluded.pv`);
   return rows.length + 1;
 }

@@ -4,26 +4,25 @@ import { query, type Database } from "../db/client";
 import { payableAfterHold, type NewCommissionLine } from "../commissions/create";
 import type { Plan } from "../plan/plan";
 import type { Promotion } from "../ranks/promote";
-import type { PaidOrder } from "./paid-order";
 
 const DAY_MS = 86_400_000;
 
 /**
- * The achievement bonus (SPEC.md section 6, bonus 4) of each rank newly reached at this
- * confirmation: the rank's fixed amount in the member's currency, once per member and rank ever
+ * The achievement bonus (SPEC.md section 6, bonus 4) of each rank newly reached, sourced from the
+ * order that caused it: the rank's fixed amount in the member's currency, once per member and rank ever
  * (the natural key; rank_history already makes "newly reached" happen once). A rank with no amount
  * (Visionario) pays nothing; a rank with a window (Emprendedor) pays only if reached within that
  * many days of enrolment.
  */
-export async function achievementLines(db: Database, plan: Plan, promotions: Promotion[], order: PaidOrder): Promise<NewCommissionLine[]> {
+export async function achievementLines(db: Database, plan: Plan, promotions: Promotion[]): Promise<NewCommissionLine[]> {
   if (promotions.length === 0) return [];
   const currencies = await query<{ id: number; currency: string }>(
     db,
     sql`select m.id, c.currency from member m join country c on c.code = m.country where m.id = any(${intArray(promotions.map((p) => p.memberId))})`,
   );
   const currencyOf = new Map(currencies.map((row) => [row.id, row.currency]));
-  const reachedAt = order.confirmedAt;
-  return promotions.flatMap((promotion) => {
+  return promotions.flatMap(({ cause, ...promotion }) => {
+    const reachedAt = cause.at;
     const currency = currencyOf.get(promotion.memberId)!;
     return promotion.rankCodes.flatMap((rankCode): NewCommissionLine[] => {
       const amount = plan.achievementAmount(rankCode, currency);
@@ -34,9 +33,9 @@ export async function achievementLines(db: Database, plan: Plan, promotions: Pro
           key: `achievement:member:${promotion.memberId}:rank:${rankCode}`,
           receiverId: promotion.memberId,
           bonusType: "achievement",
-          sourceMemberId: order.memberId,
-          orderId: order.id,
-          period: order.period,
+          sourceMemberId: cause.buyerId,
+          orderId: cause.orderId,
+          period: cause.period,
           level: null,
           originAmount: amount,
           originCurrency: currency,

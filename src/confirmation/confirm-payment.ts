@@ -24,8 +24,9 @@ export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
  * changes nothing (so a replayed confirmation is harmless). Otherwise:
  * - the period: the one containing confirmedAt (Mexico City), or the next open one if it closed;
  * - the order paid, with its confirmation instant and reference;
- * - its PV to the buyer's period PV and to the PVG of the buyer and every ancestor;
- * - ranks re-evaluated for all of them (career ranks only rise), achievement bonuses for new ranks;
+ * - its PV to the buyer's period PV and PVG, and a volume event that the fold, right after this
+ *   transaction commits, adds to the PVG of every ancestor, re-evaluating their ranks (decision 010);
+ * - the buyer's rank re-evaluated (career ranks only rise), an achievement bonus for a new rank;
  * - direct and fast-start bonuses, pending until the plan's hold;
  * - cashback: the credit reserved for this order is used; crossing the threshold grants one;
  * - loyalty: the month's points for an order confirmed on its first days.
@@ -35,7 +36,7 @@ export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
  * the order (a webhook's inbox row, say) take the lock without waiting on another such inserter.
  *
  * Lock order (decision 007): order row; tree shape and period (shared advisory locks); the buyer's
- * own loyalty and reserved-credit rows; volume rows deepest first; member rows in id order; a new
+ * own loyalty and reserved-credit rows; the buyer's volume row; the buyer's member row; a new
  * cashback credit (read first, written only if none exists: it never waits on a reservation).
  */
 export async function confirmPayment(tx: Database, input: { orderId: number; confirmedAt: Date; reference?: string }): Promise<{ outcome: ConfirmOutcome }> {
@@ -68,18 +69,18 @@ export async function confirmPayment(tx: Database, input: { orderId: number; con
     lines: rows.map(({ line }) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
   };
 
-  // Everything that does not depend on the new volumes comes first: from the volume upsert on, this
-  // transaction holds the root's volume row, which every confirmation needs, until it commits.
   await createCommissionLines(tx, await instantBonusLines(tx, plan, paid), confirmedAt);
   await useReservedCashback(tx, order.id, confirmedAt);
   // A late arrival's own month was settled at its close: it earns no loyalty points there.
   if (!arrivedLate) await earnLoyalty(tx, plan, { memberId: order.memberId, orderId: order.id, month: period, confirmedAt });
 
   const pv = new Dec(order.pv);
-  const volumes = pv.isZero() ? [] : await addVolume(tx, { memberId: order.memberId, period, pv, careerFrom: plan.ranks[0]?.minPv });
-  const promotions = await promoteQualified(tx, plan, period, confirmedAt, volumes);
-  await createCommissionLines(tx, await achievementLines(tx, plan, promotions, paid), confirmedAt);
-  const buyerPv = new Dec(volumes.find((row) => row.memberId === order.memberId)?.pv ?? 0);
+  if (pv.isZero()) return { outcome: "confirmed" };
+  const buyer = await addVolume(tx, { memberId: order.memberId, orderId: order.id, period, pv, at: confirmedAt, careerFrom: plan.ranks[0]?.minPv });
+  const cause = { orderId: order.id, buyerId: order.memberId, period, at: confirmedAt };
+  const promotions = await promoteQualified(tx, plan, [buyer], async (ids) => new Map(ids.map((id) => [id, cause])));
+  await createCommissionLines(tx, await achievementLines(tx, plan, promotions), confirmedAt);
+  const buyerPv = new Dec(buyer.pv);
   await grantCashback(tx, plan, { memberId: order.memberId, period, currency: order.currency, orderId: order.id, pvBefore: buyerPv.minus(pv), pvAfter: buyerPv, at: confirmedAt });
   return { outcome: "confirmed" };
 }

@@ -19,13 +19,14 @@ import { refundedShare, revokeInstantBonuses } from "./revoke-bonuses";
  * arriving after a newer one). For the newly refunded fraction of the order:
  * - its instant bonuses (direct, fast start) are revoked: cancelled if still pending, clawed back
  *   if paid out; achievement bonuses stay, like the career ranks they reward;
- * - if the order's period is still open, its PV is taken back from the buyer and every ancestor
- *   (an unused cashback credit it earned is revoked if the buyer falls below the threshold again);
+ * - if the order's period is still open, its PV is taken back from the buyer (and, by the fold,
+ *   from every ancestor; an unused cashback credit it earned is revoked if the buyer falls below
+ *   the threshold again);
  * - if that period is closed, the refund is recorded for the open period's close, which posts the
  *   order's share of the closed period's monthly bonuses as negative lines (order_refund).
  *
  * Lock order, the one every path follows (decisions 002, 007, 009): order row; tree shape and
- * periods (shared); volume rows deepest first; the buyer's credit (SKIP LOCKED); the order's
+ * periods (shared); the buyer's volume row; the buyer's credit (SKIP LOCKED); the order's
  * commission lines; the ledger accounts of their receivers (lines before accounts, as payouts).
  */
 export async function applyRefund(tx: Database, input: { orderId: number; refundedTotal: Dec; at: Date; key: string }): Promise<void> {
@@ -64,9 +65,8 @@ export async function applyRefund(tx: Database, input: { orderId: number; refund
   const pv = new Dec(order.pv);
   const reversed = refundedShare(pv, refunded, total).minus(refundedShare(pv, previous, total));
   if (!periodClosed && reversed.gt(0)) {
-    const volumes = await addVolume(tx, { memberId: order.memberId, period: order.period, pv: reversed.negated() });
-    const buyer = volumes.find((row) => row.memberId === order.memberId);
-    if (buyer) await revokeEarnedCashback(tx, plan, { orderId: order.id, buyerPv: new Dec(buyer.pv), at: input.at });
+    const buyer = await addVolume(tx, { memberId: order.memberId, orderId: order.id, period: order.period, pv: reversed.negated(), at: input.at });
+    await revokeEarnedCashback(tx, plan, { orderId: order.id, buyerPv: new Dec(buyer.pv), at: input.at });
   }
   await revokeInstantBonuses(tx, { orderId: order.id, refunded, total, key: input.key });
 }

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { writeAudit } from "../audit/audit";
 import { query, type Database } from "../db/client";
 import { notFound, refused } from "../errors";
+import { foldPending, lockFold } from "../volumes/fold";
 import { below, liveSlot, lockTreeNumbering, lockTreeShape, positionTable, treeNode } from "./tree";
 
 export interface MemberMove {
@@ -38,13 +39,18 @@ const placed = (memberCode: string) =>
  * and the rewrite see the same tree. Every moved member's path and depth is rewritten in one
  * statement and the moved subtree enters the overlay: its old numbered rows are flagged, so the old
  * ancestors' ranges stop counting them, and it is anchored under the new sponsor, so the new
- * ancestors' ranges take it in.
+ * ancestors' ranges take it in. The open periods' PV by depth moves with it; the old and new
+ * ancestors' PVG stays where it was earned (decision 001).
  * Moving a member to the sponsor it already has changes nothing and writes no audit row.
  */
 export async function moveMember(db: Database, move: MemberMove): Promise<MemberMoved> {
   return db.transaction(async (tx) => {
+    // The fold lock first (decision 010), then fold what is pending under the exclusive shape lock (no
+    // confirmation can add more): depth_volume then holds every PV at its member's current depth.
+    await lockFold(tx);
     await lockTreeNumbering(tx);
     await lockTreeShape(tx, "exclusive");
+    await foldPending(tx);
     const [member] = await query<Placed>(tx, placed(move.memberCode));
     if (!member) throw notFound("Member");
     if (member.sponsorId === null) throw refused("The company root cannot be moved");
@@ -64,15 +70,24 @@ export async function moveMember(db: Database, move: MemberMove): Promise<Member
     // The moved members' deepest numbered ancestor becomes the new sponsor, or the sponsor's anchor.
     const target = await treeNode(tx, slot, sponsor.id);
     const anchor = target.lft ?? target.anchor;
+    const shift = sponsor.depth + 1 - member.depth;
     const [moved] = await query<{ count: number }>(
       tx,
       sql`with moved as (
             update member m
             set path = (select path from member where id = ${sponsor.id}) || m.path[${member.depth + 1}:],
-                depth = m.depth + ${sponsor.depth + 1 - member.depth},
+                depth = m.depth + ${shift},
                 sponsor_id = case when m.id = ${member.id} then ${sponsor.id} else m.sponsor_id end
             where m.id = ${member.id} or m.id in (select id from (${numbered} union all ${overlay}) s)
             returning m.id, m.depth, m.enrolled_at, m.member_code
+          ), shifted as (
+            insert into depth_volume as d (period, depth, pv)
+            select v.period, shift.depth, sum(shift.pv) from moved
+            join member_volume v on v.member_id = moved.id and v.pv <> 0
+              and not exists (select 1 from period p where p.period = v.period and p.status = 'closed')
+            cross join lateral (values (moved.depth - ${shift}, -v.pv), (moved.depth, v.pv)) as shift(depth, pv)
+            group by v.period, shift.depth
+            on conflict (period, depth) do update set pv = d.pv + excluded.pv
           ), entered as (
             insert into tree_overlay (member_id, depth, enrolled_at, member_code, anchor_lft) select id, depth, enrolled_at, member_code, ${anchor}::int from moved
             on conflict (member_id) do update set depth = excluded.depth, anchor_lft = excluded.anchor_lft

@@ -5,7 +5,8 @@ import { confirmPayment } from "../confirmation/confirm-payment";
 import type { Database } from "../db/client";
 import { conflict, notFound, refused } from "../errors";
 import { idempotent } from "../http/idempotency";
-import { awaitDurable, commitAsynchronously } from "../payments/durable-commit";
+import { commitAsynchronously } from "../db/durable-commit";
+import { settleConfirmations } from "../confirmation/settle";
 import { cancelOrderIntent } from "../payments/intents";
 import { orderTable } from "./orders.sql";
 import type { ConfirmPaymentInput, OrderView } from "./schemas";
@@ -54,6 +55,6 @@ export async function confirmManually(db: Database, staff: StaffAction, orderId:
     });
     return { status: 200, body: view };
   });
-  await awaitDurable(db);
+  await settleConfirmations(db);
   return stored.body as OrderView;
 }

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { orderTable, type StripeEventOutcome } from "../orders/orders.sql";
 import { applyPaymentEvent, type EventContext } from "./apply-event";
-import { awaitDurable, commitAsynchronously } from "./durable-commit";
+import { commitAsynchronously } from "../db/durable-commit";
+import { settleConfirmations } from "../confirmation/settle";
 import { isHandled, parsePaymentEvent, type PaymentEvent } from "./events";
 import { claimEvent, lockOrder, recordOutcome } from "./inbox";
 import { cancelOrderIntent } from "./intents";
@@ -38,7 +39,7 @@ export async function receiveStripeEvent(db: Database, rawBody: string, signatur
     return result.outcome;
   });
   // Even a duplicate: its first delivery may not be on disk yet, and a 200 ends Stripe's retries.
-  await awaitDurable(db);
+  await settleConfirmations(db);
   return { eventId: event.eventId, outcome };
 }
 

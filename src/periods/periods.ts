@@ -56,15 +56,3 @@ export async function assignPeriod(tx: Database, confirmedAt: Date): Promise<{ p
   while ((await holdPeriod(tx, period)) === "closed") period = nextPeriod(period);
   return { period, arrivedLate: period !== natural };
 }
-
-/**
- * Marks a period closed (idempotent). What the monthly close does first, under the exclusive lock,
- * before posting the period's monthly bonuses; from its commit on, confirmations go elsewhere.
- */
-export async function markPeriodClosed(tx: Database, period: string, closedAt = now()): Promise<void> {
-  await lockPeriod(tx, period, "exclusive");
-  await tx.execute(
-    sql`insert into period (period, status, created_at, closed_at) values (${period}, 'closed', ${closedAt.toISOString()}::timestamptz, ${closedAt.toISOString()}::timestamptz)
-        on conflict (period) do update set status = 'closed', closed_at = excluded.closed_at where period.status = 'open'`,
-  );
-}

@@ -6,6 +6,7 @@ import { createOrder } from "../orders/create-order";
 import { runPayouts } from "../payouts/payouts";
 import { periodBounds, periodOf } from "../periods/calendar";
 import { nextPeriod } from "../periods/periods";
+import { foldPending } from "../volumes/fold";
 
 // Paid orders on top of the demo network, through the order core and the payment confirmation, so
 // volumes, ranks, bonuses, cashback and loyalty follow exactly as in production.
@@ -73,6 +74,7 @@ export async function seedDemoOrders(tx: Database, members: DemoMember[], random
     const createdAt = new Date(order.confirmedAt.getTime() - 20 * 60_000).toISOString();
     await tx.execute(sql`update orders set payment_method = 'manual', created_at = ${createdAt}::timestamptz, updated_at = ${createdAt}::timestamptz where id = ${orderId}`);
     await confirmPayment(tx, { orderId, confirmedAt: order.confirmedAt, reference: `DEMO-${orderId}` });
+    await foldPending(tx);
   }
   await runPayouts(tx);
 }

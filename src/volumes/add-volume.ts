@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { query, type Database } from "../db/client";
 import type { Dec } from "../money/decimal";
 
@@ -14,34 +14,36 @@ export interface VolumeRow {
 }
 
 /**
- * Adds an order's PV (negative for a refund) to the buyer's period PV and to the PVG of the buyer
- * and every ancestor, in one additive upsert, and answers the new totals of every touched row.
+ * Adds an order's PV (negative for a refund) to the buyer's period PV and PVG at once, and records
+ * it as a volume event for the fold, which adds it to the PVG of every ancestor (docs/decisions/010).
+ * So a confirmation locks one volume row, its buyer's, and never the rows every confirmation
+ * shares (the root's, the top leaders'). Answers the buyer's new totals.
  *
- * Locking: rows are locked deepest first, so any two confirmations meet their shared ancestors in
- * the same order (no deadlock), and the root, which every confirmation shares, is locked last and
- * held only until commit.
- *
- * `careerFrom` (the lowest rank's PV) makes the same statement read the career rank of the few
- * members who could qualify for a rank, so that a confirmation needs no further statement while it
- * holds the root's row unless someone is promoted. A gated subquery: no read for anyone below it.
+ * `careerFrom` (the lowest rank's PV) makes the same statement read the buyer's career rank when
+ * their PV reaches it, so that qualification needs no further statement unless someone rises.
  */
-export async function addVolume(tx: Database, input: { memberId: number; period: string; pv: Dec; careerFrom?: Dec }): Promise<VolumeRow[]> {
+export async function addVolume(tx: Database, input: { memberId: number; orderId: number; period: string; pv: Dec; at: Date; careerFrom?: Dec }): Promise<VolumeRow> {
   const pv = input.pv.toFixed();
-  return query<VolumeRow>(
+  const [row] = await query<VolumeRow>(
     tx,
     sql`with upserted as (
-          insert into member_volume as v (period, member_id, pv, pvg)
-          select ${input.period}, ancestor.id, case when ancestor.id = ${input.memberId} then ${pv}::numeric else 0 end, ${pv}::numeric
-          from member, unnest(member.path) with ordinality as ancestor(id, position)
-          where member.id = ${input.memberId}
-          order by ancestor.position desc
+          insert into member_volume as v (period, member_id, pv, pvg) values (${input.period}, ${input.memberId}, ${pv}::numeric, ${pv}::numeric)
           on conflict (period, member_id) do update set pv = v.pv + excluded.pv, pvg = v.pvg + excluded.pvg
           returning v.member_id, v.pv, v.pvg
+        ), event as (
+          insert into volume_event (period, member_id, order_id, pv, at) values (${input.period}, ${input.memberId}, ${input.orderId}, ${pv}::numeric, ${input.at.toISOString()}::timestamptz)
         )
-        select u.member_id as "memberId", u.pv::text as pv, u.pvg::text as pvg,
-               case when u.pv >= ${input.careerFrom?.toFixed() ?? null}::numeric then
-                 (select coalesce(r.position, 0)::int from member m left join rank r on r.code = m.career_rank where m.id = u.member_id and m.sponsor_id is not null)
-               end as "careerPosition"
+        select u.member_id as "memberId", u.pv::text as pv, u.pvg::text as pvg, ${careerPositionOf(sql`u`, input.careerFrom)} as "careerPosition"
         from upserted u`,
   );
+  return row!;
 }
+
+/**
+ * The career rank position of the member of volume row `v` when its PV reaches `careerFrom` and it
+ * is not the root, else null: a gated subquery, so no member row is read for anyone below it.
+ */
+export const careerPositionOf = (v: SQL, careerFrom: Dec | undefined) =>
+  sql`case when ${v}.pv >= ${careerFrom?.toFixed() ?? null}::numeric then
+        (select coalesce(r.position, 0)::int from member m left join rank r on r.code = m.career_rank where m.id = ${v}.member_id and m.sponsor_id is not null)
+      end`;

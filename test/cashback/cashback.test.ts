@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { availableCashback, releaseCashback, reserveCashback } from "../../src/cashback/cashback";
-import { applyRefund } from "../../src/confirmation/refund";
 import { database, query } from "../../src/db/client";
 import { Dec } from "../../src/money/decimal";
 import { createMember } from "../support/fixtures";
-import { buy, confirmOrder, createPendingOrder, mexicoCity, type TestOrder } from "../support/orders";
+import { buy, confirmOrder, createPendingOrder, mexicoCity, refundOrder, type TestOrder } from "../support/orders";
 
 const MARCH = (day: number, time = "12:00:00") => mexicoCity(`2026-03-${String(day).padStart(2, "0")}T${time}`);
 
@@ -103,8 +102,7 @@ describe("cashback credit", () => {
 
   it("is revoked when a refund of the earning order takes the PV back below 2,930 while it is unused", async () => {
     const { member, earning } = await memberWithCredit();
-    const db = await database();
-    await db.transaction((tx) => applyRefund(tx, { orderId: earning.id, refundedTotal: new Dec("349.30"), at: MARCH(6), key: "re_earning" }));
+    await refundOrder(earning.id, "349.30", MARCH(6), "re_earning");
     expect(await credit(member.id)).toMatchObject({ status: "revoked" });
     expect(await reserve(await createPendingOrder(member.id, [{ sku: "NN-P04" }]), MARCH(7))).toBe("0.00");
     // Reaching the threshold again earns it again.

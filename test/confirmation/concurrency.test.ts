@@ -2,12 +2,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { confirmPayment } from "../../src/confirmation/confirm-payment";
 import { applyRefund } from "../../src/confirmation/refund";
+import { settleConfirmations } from "../../src/confirmation/settle";
 import { database, query } from "../../src/db/client";
 import { lockMemberAccount } from "../../src/ledger/accounts";
 import { Dec } from "../../src/money/decimal";
 import { runPayouts } from "../../src/payouts/payouts";
 import { createMember, type TestMember } from "../support/fixtures";
-import { confirmOrder, createPendingOrder, mexicoCity, type TestOrder } from "../support/orders";
+import { confirmOrder, createPendingOrder, mexicoCity, refundOrder, volumeOf, type TestOrder } from "../support/orders";
 
 const PERIOD = "2026-04";
 const PAID_AT = mexicoCity("2026-04-10T12:00:00");
@@ -40,22 +41,25 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
     const secondWave = products.filter((_, i) => i % 2 === 1);
     // A wallet checkout's shape: create and confirm (volume and member locks), then the buyer's
     // ledger accounts, in one transaction; its buyers are receivers the refunds claw back from.
-    const walletCheckout = (member: TestMember) =>
-      db.transaction(async (tx) => {
+    const walletCheckout = async (member: TestMember) => {
+      await db.transaction(async (tx) => {
         const order = await createPendingOrder(member.id, [{ sku: "NN-P18" }], { db: tx });
         await confirmPayment(tx, { orderId: order.id, confirmedAt: mexicoCity("2026-04-20T12:00:00") });
         await lockMemberAccount(tx, { memberId: member.id, currency: order.currency });
       });
+      await settleConfirmations(db);
+    };
     await Promise.all([
       ...members.slice(0, 7).map(walletCheckout),
-      ...refunds.map(({ order, refunded }) =>
-        db.transaction((tx) => applyRefund(tx, { orderId: order.id, refundedTotal: refunded, at: mexicoCity("2026-04-20T12:00:00"), key: `re_${order.id}` })),
-      ),
+      ...refunds.map(({ order, refunded }) => refundOrder(order.id, refunded, mexicoCity("2026-04-20T12:00:00"), `re_${order.id}`)),
       ...secondWave.map((order) => confirmOrder(order.id, mexicoCity("2026-04-20T12:00:00"))),
       runPayouts(db, { batchSize: 7 }),
       runPayouts(db, { batchSize: 5 }),
     ]);
 
+    // Every caller folded after its commit: nothing is left pending.
+    const [pending] = await query<{ count: number }>(db, sql`select count(*)::int as count from volume_event`);
+    expect(pending!.count).toBe(0);
     // PV: each member's confirmed PV less the refunded shares; PVG: the sum of PV in their subtree.
     const [volumes] = await query<{ wrongPv: number; wrongPvg: number }>(
       db,
@@ -102,11 +106,14 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
     const downline = await Promise.all(Array.from({ length: 6 }, () => createMember({ sponsorCode: leader.memberCode })));
     const orders = await Promise.all(downline.map((member) => createPendingOrder(member.id, [{ sku: "NN-P04" }])));
     const db = await database();
-    const checkout = async () =>
-      db.transaction(async (tx) => {
+    const checkout = async () => {
+      const { outcome } = await db.transaction(async (tx) => {
         const order = await createPendingOrder(leader.id, [{ sku: "NN-P04" }], { db: tx });
-        return (await confirmPayment(tx, { orderId: order.id, confirmedAt: PAID_AT })).outcome;
+        return confirmPayment(tx, { orderId: order.id, confirmedAt: PAID_AT });
       });
+      await settleConfirmations(db);
+      return outcome;
+    };
     const outcomes = await Promise.all([checkout(), ...orders.map((order) => confirmOrder(order.id, PAID_AT)), checkout()]);
     expect(outcomes).toEqual(outcomes.map(() => "confirmed"));
     const [leaderRow] = await query<{ careerRank: string; achievements: number }>(
@@ -117,7 +124,7 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
     expect(leaderRow).toEqual({ careerRank: "emprendedor", achievements: 1 });
   });
 
-  it("a refund clawing back from a member never deadlocks with that member's wallet checkout (volumes before accounts)", async () => {
+  it("a refund and its fold never deadlock with a wallet checkout holding the sponsor's volume row (volumes before accounts)", async () => {
     const db = await database();
     const sponsor = await createMember();
     const buyer = await createMember({ sponsorCode: sponsor.memberCode });
@@ -126,21 +133,27 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
     process.env.APP_NOW = mexicoCity("2026-04-25T12:00:00").toISOString();
     await runPayouts(db);
 
-    // The sponsor's wallet checkout holds the volume rows of the sponsor's path, then wants the
-    // sponsor's ledger accounts, while the refund (whose clawback needs those accounts) runs.
+    // The sponsor's wallet checkout holds the sponsor's volume row, then wants the sponsor's ledger
+    // accounts, while the refund claws back from those accounts and its fold needs that row.
     let volumesHeld!: () => void;
     const holding = new Promise<void>((resolve) => (volumesHeld = resolve));
+    let refundCommitted = false;
     const checkout = db.transaction(async (tx) => {
       const order = await createPendingOrder(sponsor.id, [{ sku: "NN-P04" }], { db: tx });
       await confirmPayment(tx, { orderId: order.id, confirmedAt: mexicoCity("2026-04-25T12:00:00") });
       volumesHeld();
-      await expect.poll(async () => (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.waiting).toBe(1);
+      // The refund's fold waits on the sponsor's row; then this takes the accounts the refund used.
+      await expect.poll(async () => refundCommitted && (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.waiting).toBe(1);
       await lockMemberAccount(tx, { memberId: sponsor.id, currency: "MXN" });
     });
     await holding;
-    const refund = db.transaction((tx) => applyRefund(tx, { orderId: refunded.id, refundedTotal: new Dec(refunded.total), at: mexicoCity("2026-04-25T12:00:00"), key: "re_race" }));
+    const refund = db
+      .transaction((tx) => applyRefund(tx, { orderId: refunded.id, refundedTotal: new Dec(refunded.total), at: mexicoCity("2026-04-25T12:00:00"), key: "re_race" }))
+      .then(() => (refundCommitted = true))
+      .then(() => settleConfirmations(db));
     await Promise.all([checkout, refund]);
     const [line] = await query<{ status: string }>(db, sql`select status from commission_line where order_id = ${refunded.id}`);
     expect(line!.status).toBe("reversed");
+    expect((await volumeOf(sponsor.id, "2026-04")).pvg).toBe((await volumeOf(sponsor.id, "2026-04")).pv);
   });
 });

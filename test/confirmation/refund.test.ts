@@ -1,13 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyRefund } from "../../src/confirmation/refund";
 import { database, query } from "../../src/db/client";
 import { memberBalances } from "../../src/ledger/accounts";
-import { Dec } from "../../src/money/decimal";
 import { runPayouts } from "../../src/payouts/payouts";
-import { markPeriodClosed } from "../../src/periods/periods";
+import { markPeriodClosed } from "../../src/periods/close";
 import { createMember } from "../support/fixtures";
-import { buy, commissionLinesOf, createPendingOrder, mexicoCity, volumeOf } from "../support/orders";
+import { buy, commissionLinesOf, createPendingOrder, mexicoCity, refundOrder, volumeOf } from "../support/orders";
 
 const PAID_AT = mexicoCity("2026-06-10T12:00:00");
 const LATER = mexicoCity("2026-06-12T12:00:00");
@@ -16,10 +14,7 @@ afterEach(() => {
   delete process.env.APP_NOW;
 });
 
-async function refund(orderId: number, refundedTotal: string, key: string, at = LATER) {
-  const db = await database();
-  await db.transaction((tx) => applyRefund(tx, { orderId, refundedTotal: new Dec(refundedTotal), at, key }));
-}
+const refund = (orderId: number, refundedTotal: string, key: string, at = LATER) => refundOrder(orderId, refundedTotal, at, key);
 
 async function orderState(id: number) {
   const [row] = await query<{ status: string; refundedAmount: string }>(await database(), sql`select status, refunded_amount::text as "refundedAmount" from orders where id = ${id}`);

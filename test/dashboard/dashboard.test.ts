@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import dashboard from "../../netlify/functions/me-dashboard";
-import { applyRefund } from "../../src/confirmation/refund";
-import { database } from "../../src/db/client";
-import { Dec } from "../../src/money/decimal";
 import { createMember, staffToken, type TestMember } from "../support/fixtures";
 import { call } from "../support/http";
-import { buy, mexicoCity } from "../support/orders";
+import { buy, mexicoCity, refundOrder } from "../support/orders";
 
 // The business clock is frozen in August 2026: the current period is 2026-08.
 beforeAll(() => {
@@ -25,8 +22,7 @@ beforeAll(async () => {
   const products = await buy(productBuyer.id, [{ sku: "NN-P13", quantity: 10 }], mexicoCity("2026-08-10T10:00:00"));
   await buy(kitBuyer.id, [{ sku: "NN-KIT-SUPPLEMENT" }], mexicoCity("2026-08-11T10:00:00"));
   // A tenth of the product order refunded: a tenth of its direct bonus (1,030.00) is taken back.
-  const db = await database();
-  await db.transaction((tx) => applyRefund(tx, { orderId: products.id, refundedTotal: new Dec("489.30"), at: mexicoCity("2026-08-12T10:00:00"), key: "re_dash" }));
+  await refundOrder(products.id, "489.30", mexicoCity("2026-08-12T10:00:00"), "re_dash");
 });
 
 describe("GET /api/me/dashboard", () => {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database, query } from "../../src/db/client";
 import { loyaltyPointsOf, resetLoyaltyWithoutPurchase } from "../../src/loyalty/loyalty";
-import { markPeriodClosed } from "../../src/periods/periods";
+import { markPeriodClosed } from "../../src/periods/close";
 import { createMember } from "../support/fixtures";
 import { buy, mexicoCity } from "../support/orders";
 

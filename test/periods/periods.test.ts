@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { confirmPayment } from "../../src/confirmation/confirm-payment";
 import { database, query } from "../../src/db/client";
-import { markPeriodClosed, nextPeriod } from "../../src/periods/periods";
+import { markPeriodClosed } from "../../src/periods/close";
+import { nextPeriod } from "../../src/periods/periods";
 import { createMember } from "../support/fixtures";
 import { buy, confirmOrder, createPendingOrder, mexicoCity, volumeOf } from "../support/orders";
 

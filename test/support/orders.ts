@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { now } from "../../src/clock";
 import { confirmPayment, type ConfirmOutcome } from "../../src/confirmation/confirm-payment";
+import { applyRefund } from "../../src/confirmation/refund";
+import { settleConfirmations } from "../../src/confirmation/settle";
 import { textArray } from "../../src/db/arrays";
 import { database, query, type Database } from "../../src/db/client";
 import { Dec } from "../../src/money/decimal";
@@ -72,9 +74,19 @@ export async function createPendingOrder(memberId: number, items: OrderItem[], o
   };
 }
 
+/** Confirms as every caller does: the confirmation's transaction, then the fold of its volume into the upline. */
 export async function confirmOrder(orderId: number, confirmedAt: Date, reference?: string): Promise<ConfirmOutcome> {
   const db = await database();
-  return (await db.transaction((tx) => confirmPayment(tx, { orderId, confirmedAt, reference }))).outcome;
+  const { outcome } = await db.transaction((tx) => confirmPayment(tx, { orderId, confirmedAt, reference }));
+  await settleConfirmations(db);
+  return outcome;
+}
+
+/** Refunds as the webhook does (the cumulative refunded total under an event key), then folds. */
+export async function refundOrder(orderId: number, refundedTotal: Dec | string, at: Date, key: string): Promise<void> {
+  const db = await database();
+  await db.transaction((tx) => applyRefund(tx, { orderId, refundedTotal: new Dec(refundedTotal), at, key }));
+  await settleConfirmations(db);
 }
 
 /** A paid order: created pending, then confirmed at `confirmedAt`. */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database } from "./client";
 
 // Confirmations share hot rows: every one locks the volume rows of the buyer's whole upline, the
 // root's included, until it commits. A synchronous commit holds those locks through the WAL flush

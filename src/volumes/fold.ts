@@ -1,0 +1,126 @@
+import { sql } from "drizzle-orm";
+import { achievementLines } from "../bonuses/achievement";
+import { createCommissionLines } from "../commissions/create";
+import { bigintArray, intArray } from "../db/arrays";
+import { query, type Database } from "../db/client";
+import { commitAsynchronously } from "../db/durable-commit";
+import { lockPeriod } from "../periods/periods";
+import { getPlan } from "../plan/plan";
+import { promoteQualified, type VolumeCause } from "../ranks/promote";
+import { careerPositionOf, type VolumeRow } from "./add-volume";
+
+// The fold (docs/decisions/010-volume-fold.md): confirmations and refunds add PV to their buyer's
+// own row and append a volume event; the fold adds a batch of events to the PVG of every ancestor
+// and to the period's PV by depth, re-evaluates the ranks of the ancestors it raised (achievement
+// bonuses), and deletes the events, all in one transaction. So the rows every confirmation would
+// otherwise share (the root's, the top leaders') are locked by one fold at a time, for a whole
+// batch, instead of by every confirmation until it commits.
+
+/** Events per fold transaction: big enough to share the upline rows, small enough to commit in well under a second. */
+const BATCH = 2_000;
+
+/**
+ * Serialises folds, so a batch is applied once and volume rows have one multi-row locker at a time.
+ * Lock order: the fold lock before everything else (tree locks, periods, rows): a move and a close
+ * take it first, then fold what is pending inside their own transaction.
+ */
+export async function lockFold(tx: Database): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('nnp:volume:fold'))`);
+}
+
+/**
+ * Folds every pending event, a batch per transaction. Called after a confirmation or refund commits
+ * (and by a scheduled sweep, for events whose request died before it): it waits for a fold in
+ * progress, whose batch may have been taken before this caller's event committed, then folds what is
+ * left. Stops early once `budgetMs` has passed; what remains waits for the next fold.
+ */
+export async function foldVolumes(db: Database, options: { budgetMs?: number } = {}): Promise<{ events: number }> {
+  const started = Date.now();
+  let events = 0;
+  for (;;) {
+    const folded = await db.transaction(async (tx) => {
+      // Nobody waits on this commit's flush: the caller awaits durability (or nobody is told).
+      await commitAsynchronously(tx);
+      await lockFold(tx);
+      return foldBatch(tx);
+    });
+    events += folded;
+    if (folded < BATCH || (options.budgetMs !== undefined && Date.now() - started > options.budgetMs)) return { events };
+  }
+}
+
+/** Folds every pending event inside the caller's transaction (a move, a close, the demo seed), taking the fold lock first. */
+export async function foldPending(tx: Database): Promise<void> {
+  await lockFold(tx);
+  while ((await foldBatch(tx)) === BATCH);
+}
+
+interface PendingEvent {
+  /** bigint: a string from the driver. */
+  id: string;
+  period: string;
+}
+
+/** Folds the oldest pending events (at most BATCH) in the caller's transaction, which holds the fold lock. Answers how many. */
+async function foldBatch(tx: Database): Promise<number> {
+  const batch = await query<PendingEvent>(tx, sql`select id, period from volume_event order by id limit ${BATCH}`);
+  if (batch.length === 0) return 0;
+  const ids = bigintArray(batch.map((event) => Number(event.id)));
+  const periods = [...new Set(batch.map((event) => event.period))].sort();
+  // As a confirmation does, so a close (which takes its period exclusive) never sees half a fold.
+  for (const period of periods) await lockPeriod(tx, period, "shared");
+
+  const plan = await getPlan(tx);
+  const careerFrom = plan.ranks[0]?.minPv;
+  // One statement: the upline's PVG (strict ancestors: the buyer's own row has it already) and PV by
+  // depth. It answers only the rows whose PV could qualify for a rank (careerPosition not null).
+  const [folded] = await query<{ candidates: (VolumeRow & { period: string })[] }>(
+    tx,
+    sql`with batch as (
+          select e.period, e.pv, b.path, b.depth from volume_event e join member b on b.id = e.member_id where e.id = any(${ids})
+        ), by_depth as (
+          insert into depth_volume as d (period, depth, pv)
+          select period, depth, sum(pv) from batch group by period, depth order by period, depth
+          on conflict (period, depth) do update set pv = d.pv + excluded.pv
+        ), upline as (
+          select batch.period, ancestor.id as member_id, sum(batch.pv) as pv
+          from batch cross join lateral unnest(batch.path[1:batch.depth]) as ancestor(id)
+          group by batch.period, ancestor.id
+        ), upserted as (
+          insert into member_volume as v (period, member_id, pv, pvg)
+          select period, member_id, 0, pv from upline order by period, member_id
+          on conflict (period, member_id) do update set pvg = v.pvg + excluded.pvg
+          returning v.period, v.member_id, v.pv, v.pvg
+        ), graded as (
+          select u.period, u.member_id, u.pv, u.pvg, ${careerPositionOf(sql`u`, careerFrom)} as career_position from upserted u
+        )
+        select coalesce(json_agg(json_build_object('period', period, 'memberId', member_id, 'pv', pv::text, 'pvg', pvg::text, 'careerPosition', career_position))
+                 filter (where career_position is not null), '[]') as candidates
+        from graded`,
+  );
+
+  for (const period of periods) {
+    const rows = folded!.candidates.filter((row) => row.period === period);
+    const promotions = await promoteQualified(tx, plan, rows, (memberIds) => causes(tx, ids, period, memberIds));
+    for (const promotion of promotions) await createCommissionLines(tx, await achievementLines(tx, plan, [promotion]), promotion.cause.at);
+  }
+  await tx.execute(sql`delete from volume_event where id = any(${ids})`);
+  return batch.length;
+}
+
+/**
+ * For each member found rising, the latest order of the batch (in the period, with positive PV)
+ * bought below them: by then the volume that qualified them was there.
+ */
+async function causes(tx: Database, ids: ReturnType<typeof bigintArray>, period: string, memberIds: number[]): Promise<Map<number, VolumeCause>> {
+  const rows = await query<VolumeCause & { memberId: number }>(
+    tx,
+    sql`select distinct on (r.id) r.id as "memberId", e.order_id as "orderId", e.member_id as "buyerId", e.period, e.at
+        from member r
+        join volume_event e on e.id = any(${ids}) and e.period = ${period} and e.pv > 0
+        join member b on b.id = e.member_id and b.depth > r.depth and b.path[r.depth + 1] = r.id
+        where r.id = any(${intArray(memberIds)})
+        order by r.id, e.at desc, e.id desc`,
+  );
+  return new Map(rows.map(({ memberId, ...cause }) => [memberId, { ...cause, at: new Date(cause.at) }]));
+}

@@ -4,11 +4,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { closeDatabase } from "../src/db/client";
 import { freshDatabase, type BenchModule, type BenchRow } from "./lib/context";
 
-// `npm run bench [-- name ...]`: runs every bench/*.bench.ts module (or the named ones), each on a
-// fresh database, then prints one table of every figure.
+// `npm run bench [-- name ...] [--reuse]`: runs every bench/*.bench.ts module (or the named ones),
+// each on a fresh database, then prints one table of every figure. `--reuse` keeps a module's
+// database from its last run when the module can measure on it again (the orders module: its
+// 1M-member tree), to re-measure after a change without rebuilding; quote fresh figures only.
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+const reuse = process.argv.includes("--reuse");
+const wanted = process.argv.slice(2).filter((arg) => arg !== "--reuse");
 const modules: BenchModule[] = [];
 for (const file of readdirSync(dir).filter((name) => name.endsWith(".bench.ts")).sort()) {
   const module = (await import(pathToFileURL(path.join(dir, file)).href)) as BenchModule;
@@ -23,9 +26,10 @@ if (unknown.length > 0 || modules.length === 0) {
 const rows: (BenchRow & { module: string })[] = [];
 for (const module of modules) {
   console.log(`\n== ${module.name}`);
-  const db = await freshDatabase(module.name);
+  const db = await freshDatabase(module.name, { reuse });
   await module.run({
     db,
+    reuse,
     report(row) {
       rows.push({ module: module.name, ...row });
       console.log(`  ${row.measure}: ${row.value}${row.detail ? `  (${row.detail})` : ""}`);

@@ -18,6 +18,8 @@ export interface BenchRow {
 
 export interface BenchContext {
   db: Database;
+  /** `--reuse`: the database may hold the module's data from its last run. */
+  reuse: boolean;
   /** Prints one figure at once (long benches show progress) and keeps it for the closing table. */
   report(row: BenchRow): void;
 }
@@ -27,13 +29,19 @@ export interface BenchModule {
   run(ctx: BenchContext): Promise<void>;
 }
 
-/** Drops and recreates `nnp_bench_<name>`, migrates and seeds it, and points the app's connection at it. */
-export async function freshDatabase(name: string): Promise<Database> {
+/**
+ * Drops and recreates `nnp_bench_<name>` (with `reuse`, keeps it if it exists), migrates and seeds
+ * it, and points the app's connection at it.
+ */
+export async function freshDatabase(name: string, options: { reuse?: boolean } = {}): Promise<Database> {
   const database_ = `nnp_bench_${name.replace(/\W/g, "_")}`;
   const admin = new pg.Client({ connectionString: BENCH_SERVER });
   await admin.connect();
-  await admin.query(`drop database if exists "${database_}" with (force)`);
-  await admin.query(`create database "${database_}"`);
+  const exists = (await admin.query("select 1 from pg_database where datname = $1", [database_])).rowCount === 1;
+  if (!(options.reuse && exists)) {
+    await admin.query(`drop database if exists "${database_}" with (force)`);
+    await admin.query(`create database "${database_}"`);
+  }
   await admin.end();
   const url = new URL(BENCH_SERVER);
   url.pathname = `/${database_}`;

@@ -4,6 +4,7 @@ import { defineContract } from "../../src/http/contract";
 import { handler, json } from "../../src/http/handler";
 import { readText } from "../../src/http/validate";
 import { receiveStripeEvent } from "../../src/payments/webhook";
+import { foldVolumes } from "../../src/volumes/fold";
 
 export const contract = defineContract({
   summary: "Stripe events (signed): payment succeeded/failed, refunds, disputes; each applied exactly once",
@@ -20,6 +21,8 @@ export const contract = defineContract({
 export default handler(async (ctx) => {
   const rawBody = await readText(ctx.request);
   const { eventId, outcome } = await receiveStripeEvent(ctx.db, rawBody, ctx.request.headers.get("stripe-signature"));
+  // A confirmation or refund reaches the upline's PVG and ranks after the answer (decision 010).
+  if (outcome === "applied") ctx.afterResponse(() => foldVolumes(ctx.db));
   return json({ received: true, eventId, outcome });
 });
 

@@ -10,11 +10,18 @@ export interface RequestContext {
   params: Record<string, string | undefined>;
   requestId: string;
   db: Database;
+  /**
+   * Runs `work` after the response is sent: on Netlify the invocation lives until it settles
+   * (`context.waitUntil`); elsewhere it simply runs on. Its failure is logged, never answered: use
+   * it only for work that something else retries (the volume fold has its scheduled sweep).
+   */
+  afterResponse(work: () => Promise<unknown>): void;
 }
 
-/** What Netlify (and the local server) pass as the second argument; only params are read. */
+/** What Netlify (and the local server) pass as the second argument: path params and waitUntil. */
 export interface FunctionContext {
   params?: Record<string, string | undefined>;
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -34,7 +41,12 @@ export function handler(fn: (ctx: RequestContext) => Promise<Response>) {
     const requestId = randomUUID();
     let response: Response;
     try {
-      response = await fn({ request, url: new URL(request.url), params: context?.params ?? {}, requestId, db: await database() });
+      const db = await database();
+      const afterResponse = (work: () => Promise<unknown>) => {
+        const running = work().catch((error: unknown) => console.error(`[${requestId}] work after the response failed`, error));
+        context?.waitUntil?.(running);
+      };
+      response = await fn({ request, url: new URL(request.url), params: context?.params ?? {}, requestId, db, afterResponse });
     } catch (error) {
       response = problemResponse(error, requestId);
     }

@@ -4,8 +4,7 @@ import type { Database } from "../db/client";
 import { AppError, conflict } from "../errors";
 import { idempotent, storeResponse } from "../http/idempotency";
 import { currencyTable } from "../plan/plan.sql";
-import { commitAsynchronously } from "../db/durable-commit";
-import { settleConfirmations } from "../confirmation/settle";
+import { awaitDurable, commitAsynchronously } from "../db/durable-commit";
 import { cancelOrderIntent, createOrderIntent, isUpstreamFailure, orderIntent, type OrderIntent } from "../payments/intents";
 import { createOrder, type Buyer } from "./create-order";
 import { endPendingOrder } from "./holds";
@@ -48,7 +47,7 @@ export async function checkout(db: Database, buyer: Buyer, input: CheckoutInput,
     if (idempotencyKey !== undefined) await storeResponse(db, { scope, key: idempotencyKey }, { status: 201, body: record });
   };
   const record = first.body as CheckoutRecord;
-  if (input.paymentMethod === "wallet") await settleConfirmations(db);
+  if (input.paymentMethod === "wallet") await awaitDurable(db);
   switch (record.stage) {
     case "created":
       return record.response.payment.provider === "stripe" ? withClientSecret(record.response, await orderIntent(record.response.payment.paymentIntentId)) : record.response;

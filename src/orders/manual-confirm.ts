@@ -5,8 +5,7 @@ import { confirmPayment } from "../confirmation/confirm-payment";
 import type { Database } from "../db/client";
 import { conflict, notFound, refused } from "../errors";
 import { idempotent } from "../http/idempotency";
-import { commitAsynchronously } from "../db/durable-commit";
-import { settleConfirmations } from "../confirmation/settle";
+import { awaitDurable, commitAsynchronously } from "../db/durable-commit";
 import { cancelOrderIntent } from "../payments/intents";
 import { orderTable } from "./orders.sql";
 import type { ConfirmPaymentInput, OrderView } from "./schemas";
@@ -55,6 +54,6 @@ export async function confirmManually(db: Database, staff: StaffAction, orderId:
     });
     return { status: 200, body: view };
   });
-  await settleConfirmations(db);
+  await awaitDurable(db);
   return stored.body as OrderView;
 }

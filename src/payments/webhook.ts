@@ -2,8 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { orderTable, type StripeEventOutcome } from "../orders/orders.sql";
 import { applyPaymentEvent, type EventContext } from "./apply-event";
-import { commitAsynchronously } from "../db/durable-commit";
-import { settleConfirmations } from "../confirmation/settle";
+import { awaitDurable, commitAsynchronously } from "../db/durable-commit";
 import { isHandled, parsePaymentEvent, type PaymentEvent } from "./events";
 import { claimEvent, lockOrder, recordOutcome } from "./inbox";
 import { cancelOrderIntent } from "./intents";
@@ -39,7 +38,7 @@ export async function receiveStripeEvent(db: Database, rawBody: string, signatur
     return result.outcome;
   });
   // Even a duplicate: its first delivery may not be on disk yet, and a 200 ends Stripe's retries.
-  await settleConfirmations(db);
+  await awaitDurable(db);
   return { eventId: event.eventId, outcome };
 }
 

@@ -25,28 +25,42 @@ const BATCH = 2_000;
  * take it first, then fold what is pending inside their own transaction.
  */
 export async function lockFold(tx: Database): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('nnp:volume:fold'))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK})`);
 }
 
+const FOLD_LOCK = sql`hashtext('nnp:volume:fold')`;
+
 /**
- * Folds every pending event, a batch per transaction. Called after a confirmation or refund commits
- * (and by a scheduled sweep, for events whose request died before it): it waits for a fold in
- * progress, whose batch may have been taken before this caller's event committed, then folds what is
- * left. Stops early once `budgetMs` has passed; what remains waits for the next fold.
+ * Folds every pending event, a batch per transaction, unless another fold is running: then it
+ * returns at once, and that fold takes this caller's events. Run after a confirmation or refund
+ * commits (after the response: see RequestContext.afterResponse) and by a scheduled sweep.
+ *
+ * Why no event is left behind: a caller whose event committed finds the lock taken only while a
+ * folder holds it; every folder, after releasing the lock on a batch that found nothing left,
+ * looks once more and folds again if anything is pending. That look comes after the release, so
+ * after the commit of any event whose caller found the lock taken. (A folder that dies leaves
+ * its events to the next fold or the sweep.) Stops taking batches once `budgetMs` has passed.
  */
 export async function foldVolumes(db: Database, options: { budgetMs?: number } = {}): Promise<{ events: number }> {
   const started = Date.now();
   let events = 0;
   for (;;) {
     const folded = await db.transaction(async (tx) => {
-      // Nobody waits on this commit's flush: the caller awaits durability (or nobody is told).
+      // Nobody waits on this commit's flush: a crash before it leaves the events pending.
       await commitAsynchronously(tx);
-      await lockFold(tx);
-      return foldBatch(tx);
+      const [lock] = await query<{ taken: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${FOLD_LOCK}) as taken`);
+      return lock!.taken ? foldBatch(tx) : null;
     });
+    if (folded === null) return { events };
     events += folded;
-    if (folded < BATCH || (options.budgetMs !== undefined && Date.now() - started > options.budgetMs)) return { events };
+    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) return { events };
+    if (folded === 0 && !(await anyPending(db))) return { events };
   }
+}
+
+async function anyPending(db: Database): Promise<boolean> {
+  const [row] = await query<{ pending: boolean }>(db, sql`select exists (select 1 from volume_event) as pending`);
+  return row!.pending;
 }
 
 /** Folds every pending event inside the caller's transaction (a move, a close, the demo seed), taking the fold lock first. */
@@ -91,7 +105,7 @@ async function foldBatch(tx: Database): Promise<number> {
           select period, member_id, 0, pv from upline order by period, member_id
           on conflict (period, member_id) do update set pvg = v.pvg + excluded.pvg
           returning v.period, v.member_id, v.pv, v.pvg
-        ), graded as (
+        ), graded as materialized (
           select u.period, u.member_id, u.pv, u.pvg, ${careerPositionOf(sql`u`, careerFrom)} as career_position from upserted u
         )
         select coalesce(json_agg(json_build_object('period', period, 'memberId', member_id, 'pv', pv::text, 'pvg', pvg::text, 'careerPosition', career_position))

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { confirmPayment } from "../../src/confirmation/confirm-payment";
 import { applyRefund } from "../../src/confirmation/refund";
-import { settleConfirmations } from "../../src/confirmation/settle";
+import { foldVolumes } from "../../src/volumes/fold";
 import { database, query } from "../../src/db/client";
 import { lockMemberAccount } from "../../src/ledger/accounts";
 import { Dec } from "../../src/money/decimal";
@@ -47,7 +47,7 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
         await confirmPayment(tx, { orderId: order.id, confirmedAt: mexicoCity("2026-04-20T12:00:00") });
         await lockMemberAccount(tx, { memberId: member.id, currency: order.currency });
       });
-      await settleConfirmations(db);
+      await foldVolumes(db);
     };
     await Promise.all([
       ...members.slice(0, 7).map(walletCheckout),
@@ -111,7 +111,7 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
         const order = await createPendingOrder(leader.id, [{ sku: "NN-P04" }], { db: tx });
         return confirmPayment(tx, { orderId: order.id, confirmedAt: PAID_AT });
       });
-      await settleConfirmations(db);
+      await foldVolumes(db);
       return outcome;
     };
     const outcomes = await Promise.all([checkout(), ...orders.map((order) => confirmOrder(order.id, PAID_AT)), checkout()]);
@@ -150,7 +150,7 @@ describe("confirmations, refunds and payouts racing in one subtree", () => {
     const refund = db
       .transaction((tx) => applyRefund(tx, { orderId: refunded.id, refundedTotal: new Dec(refunded.total), at: mexicoCity("2026-04-25T12:00:00"), key: "re_race" }))
       .then(() => (refundCommitted = true))
-      .then(() => settleConfirmations(db));
+      .then(() => foldVolumes(db));
     await Promise.all([checkout, refund]);
     const [line] = await query<{ status: string }>(db, sql`select status from commission_line where order_id = ${refunded.id}`);
     expect(line!.status).toBe("reversed");

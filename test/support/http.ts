@@ -1,4 +1,6 @@
-type Handler = (request: Request, context?: { params?: Record<string, string | undefined> }) => Promise<Response>;
+import type { FunctionContext } from "../../src/http/handler";
+
+type Handler = (request: Request, context?: FunctionContext) => Promise<Response>;
 
 export interface CallOptions {
   method?: string;
@@ -28,7 +30,10 @@ export async function call<T = any>(handler: Handler, options: CallOptions): Pro
   }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const request = new Request(`http://localhost${options.path}`, { method: options.method ?? (body === undefined ? "GET" : "POST"), headers, body });
-  const response = await handler(request, { params: options.params ?? {} });
+  // As the platform does, the invocation ends when the work it left for after the response settles.
+  const background: Promise<unknown>[] = [];
+  const response = await handler(request, { params: options.params ?? {}, waitUntil: (promise) => background.push(promise) });
+  await Promise.all(background);
   const text = await response.text();
   const type = response.headers.get("content-type") ?? "";
   return { status: response.status, headers: response.headers, body: type.includes("json") && text ? JSON.parse(text) : text };

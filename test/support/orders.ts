@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { now } from "../../src/clock";
 import { confirmPayment, type ConfirmOutcome } from "../../src/confirmation/confirm-payment";
 import { applyRefund } from "../../src/confirmation/refund";
-import { settleConfirmations } from "../../src/confirmation/settle";
+import { foldVolumes } from "../../src/volumes/fold";
 import { textArray } from "../../src/db/arrays";
 import { database, query, type Database } from "../../src/db/client";
 import { Dec } from "../../src/money/decimal";
@@ -78,7 +78,7 @@ export async function createPendingOrder(memberId: number, items: OrderItem[], o
 export async function confirmOrder(orderId: number, confirmedAt: Date, reference?: string): Promise<ConfirmOutcome> {
   const db = await database();
   const { outcome } = await db.transaction((tx) => confirmPayment(tx, { orderId, confirmedAt, reference }));
-  await settleConfirmations(db);
+  await foldVolumes(db);
   return outcome;
 }
 
@@ -86,7 +86,7 @@ export async function confirmOrder(orderId: number, confirmedAt: Date, reference
 export async function refundOrder(orderId: number, refundedTotal: Dec | string, at: Date, key: string): Promise<void> {
   const db = await database();
   await db.transaction((tx) => applyRefund(tx, { orderId, refundedTotal: new Dec(refundedTotal), at, key }));
-  await settleConfirmations(db);
+  await foldVolumes(db);
 }
 
 /** A paid order: created pending, then confirmed at `confirmedAt`. */

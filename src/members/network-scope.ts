@@ -13,30 +13,21 @@ export const networkMemberParam = v.optional(
   v.pipe(v.string(), v.trim(), v.nonEmpty("Required"), v.maxLength(32), v.toUpperCase(), v.description("Member code whose network to read (default: the caller's own)")),
 );
 
-export interface ScopedMember {
-  id: number;
-  depth: number;
-}
-
-/** The member a request may read (see above), or 404. */
-export async function memberInScope(db: Database, viewer: Principal, memberCode: string | undefined): Promise<ScopedMember> {
-  const [member] = await query<ScopedMember>(db, sql`select m.id, m.depth from member m where ${inScope(viewer, memberCode)}`);
-  if (!member) throw notFound("Member");
-  return member;
-}
-
-/** The same, with the member's place in the live numbering (or its overlay anchor). */
+/** The member a request may read, with its place in the live numbering (or its overlay anchor), or 404. */
 export async function nodeInScope(tx: Database, slot: Slot, viewer: Principal, memberCode: string | undefined): Promise<TreeNode> {
   const [node] = await query<TreeNode>(
     tx,
-    sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where ${inScope(viewer, memberCode)}`,
+    sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where ${scopedMember(viewer, memberCode)}`,
   );
   if (!node) throw notFound("Member");
   return node;
 }
 
-/** Selects the named member (as `m`) only if the viewer may read its network. */
-function inScope(viewer: Principal, memberCode: string | undefined) {
+/**
+ * Selects the named member (as `m`) only if the viewer may read its network: a condition for a
+ * statement's WHERE clause, so the scope check costs no round trip of its own. No row: answer 404.
+ */
+export function scopedMember(viewer: Principal, memberCode: string | undefined) {
   if (memberCode === undefined && !viewer.inNetwork) {
     throw refused("A staff account has no network of its own: name a member with ?member=", [{ path: "member", message: "Required for staff accounts" }]);
   }

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import * as v from "valibot";
 import type { Principal } from "../auth/guard";
 import { query, type Database } from "../db/client";
-import { memberInScope } from "./network-scope";
+import { notFound } from "../errors";
+import { scopedMember } from "./network-scope";
 
 export const uplineSchema = v.object({
   items: v.pipe(
@@ -19,15 +20,23 @@ export const uplineSchema = v.object({
 });
 export type Upline = v.InferOutput<typeof uplineSchema>;
 
-/** The sponsors above a member up to the root: one index-only lookup (member_network) of the ids in its path. */
+/**
+ * The sponsors above a member up to the root, in one statement with the scope check (a missing
+ * member row means 404; the root's own upline is empty): one index-only lookup (member_network) of
+ * the ids in its path.
+ */
 export async function upline(db: Database, viewer: Principal, memberCode: string | undefined): Promise<Upline> {
-  const member = await memberInScope(db, viewer, memberCode);
-  const items = await query<Upline["items"][number]>(
+  const rows = await query<Partial<Upline["items"][number]>>(
     db,
-    sql`select ${member.depth} - a.depth as level, a.member_code as "memberCode", a.first_name || ' ' || a.last_name as name, r.name as "careerRank"
-        from member a left join rank r on r.code = a.career_rank
-        where a.id = any((select path from member where id = ${member.id})::int[]) and a.id <> ${member.id} and a.path is not null
-        order by a.depth desc`,
+    sql`select u.level, u."memberCode", u.name, u."careerRank"
+        from (select m.id, m.depth from member m where ${scopedMember(viewer, memberCode)}) t
+        left join lateral (
+          select t.depth - a.depth as level, a.member_code as "memberCode", a.first_name || ' ' || a.last_name as name, r.name as "careerRank"
+          from member a left join rank r on r.code = a.career_rank
+          where a.id = any((select path from member where id = t.id)::int[]) and a.id <> t.id and a.path is not null
+        ) u on true
+        order by u.level`,
   );
-  return { items };
+  if (rows.length === 0) throw notFound("Member");
+  return { items: rows.filter((row): row is Upline["items"][number] => row.level !== null) };
 }

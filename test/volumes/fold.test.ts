@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import volumeFold, { config } from "../../netlify/functions/volume-fold";
 import { confirmPayment } from "../../src/confirmation/confirm-payment";
 import { database, query } from "../../src/db/client";
 import { moveMember } from "../../src/members/move";
 import { Dec } from "../../src/money/decimal";
 import { foldVolumes } from "../../src/volumes/fold";
 import { createMember } from "../support/fixtures";
+import { call } from "../support/http";
 import { commissionLinesOf, createPendingOrder, refundOrder, volumeOf } from "../support/orders";
 
 // Volume events and the fold (decision 010): a confirmation adds PV to its buyer at once; the fold
@@ -161,6 +163,17 @@ describe("the volume fold", () => {
     const [member] = await query<{ careerRank: string }>(db, sql`select career_rank as "careerRank" from member where id = ${leader.id}`);
     expect(member!.careerRank).toBe("emprendedor");
     expect((await commissionLinesOf(leader.id)).filter((line) => line.bonusType === "achievement")).toEqual([]);
+  });
+
+  it("runs every minute as a scheduled function that folds what no request folded", async () => {
+    expect(config.schedule).toBe("* * * * *");
+    const a = await createMember();
+    const b = await createMember({ sponsorCode: a.memberCode });
+    await confirmedWithPv(b.id, "77"); // its caller died before folding
+    const response = await call(volumeFold, { method: "POST", path: "/.netlify/functions/volume-fold" });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ events: 1 });
+    expect((await volumeOf(a.id, PERIOD)).pvg).toBe("77.00");
   });
 
   it("a move folds what is pending, then carries its subtree's PV to its new depths (ancestors' PVG stays where it was earned)", async () => {

@@ -19,6 +19,8 @@ import { careerPositionOf, type VolumeRow } from "./add-volume";
 /** Events per fold transaction: big enough to share the upline rows, small enough to commit in well under a second. */
 const BATCH = 2_000;
 
+const FOLD_LOCK = sql`hashtext('nnp:volume:fold')`;
+
 /**
  * Serialises folds, so a batch is applied once and volume rows have one multi-row locker at a time.
  * Lock order: the fold lock before everything else (tree locks, periods, rows): a move and a close
@@ -27,8 +29,6 @@ const BATCH = 2_000;
 export async function lockFold(tx: Database): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK})`);
 }
-
-const FOLD_LOCK = sql`hashtext('nnp:volume:fold')`;
 
 /**
  * Folds every pending event, a batch per transaction, unless another fold is running: then it

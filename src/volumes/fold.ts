@@ -3,8 +3,6 @@ import { achievementLines } from "../bonuses/achievement";
 import { createCommissionLines } from "../commissions/create";
 import { bigintArray, intArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
-import { commitAsynchronously } from "../db/durable-commit";
-import { lockPeriod } from "../periods/periods";
 import { getPlan } from "../plan/plan";
 import { promoteQualified, type VolumeCause } from "../ranks/promote";
 import { careerPositionOf, type VolumeRow } from "./add-volume";
@@ -40,15 +38,43 @@ export async function lockFold(tx: Database): Promise<void> {
  * looks once more and folds again if anything is pending. That look comes after the release, so
  * after the commit of any event whose caller found the lock taken. (A folder that dies leaves
  * its events to the next fold or the sweep.) Stops taking batches once `budgetMs` has passed.
+ *
+ * Within one process (a busy function instance, the local server) a caller that finds this
+ * process already folding on the same database does not even try the lock: it asks that fold to
+ * look again before it ends, and shares its promise.
  */
-export async function foldVolumes(db: Database, options: { budgetMs?: number } = {}): Promise<{ events: number }> {
+export function foldVolumes(db: Database, options: { budgetMs?: number } = {}): Promise<{ events: number }> {
+  const current = folding.get(db);
+  if (current) {
+    current.again = true;
+    return current.done;
+  }
+  const state = { again: false, done: Promise.resolve({ events: 0 }) };
+  state.done = (async () => {
+    let events = 0;
+    try {
+      do {
+        state.again = false;
+        events += (await foldUntilEmpty(db, options)).events;
+      } while (state.again);
+      return { events };
+    } finally {
+      folding.delete(db);
+    }
+  })();
+  folding.set(db, state);
+  return state.done;
+}
+
+const folding = new WeakMap<Database, { again: boolean; done: Promise<{ events: number }> }>();
+
+async function foldUntilEmpty(db: Database, options: { budgetMs?: number }): Promise<{ events: number }> {
   const started = Date.now();
   let events = 0;
   for (;;) {
     const folded = await db.transaction(async (tx) => {
       // Nobody waits on this commit's flush: a crash before it leaves the events pending.
-      await commitAsynchronously(tx);
-      const [lock] = await query<{ taken: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${FOLD_LOCK}) as taken`);
+      const [lock] = await query<{ taken: boolean }>(tx, sql`select set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(${FOLD_LOCK}) as taken`);
       return lock!.taken ? foldBatch(tx) : null;
     });
     if (folded === null) return { events };
@@ -80,9 +106,8 @@ async function foldBatch(tx: Database): Promise<number> {
   const batch = await query<PendingEvent>(tx, sql`select id, period from volume_event order by id limit ${BATCH}`);
   if (batch.length === 0) return 0;
   const ids = bigintArray(batch.map((event) => Number(event.id)));
+  // No period lock: a close takes the fold lock before its period's, so it never runs beside a fold.
   const periods = [...new Set(batch.map((event) => event.period))].sort();
-  // As a confirmation does, so a close (which takes its period exclusive) never sees half a fold.
-  for (const period of periods) await lockPeriod(tx, period, "shared");
 
   const plan = await getPlan(tx);
   const careerFrom = plan.ranks[0]?.minPv;

@@ -11,9 +11,10 @@ export interface RequestContext {
   requestId: string;
   db: Database;
   /**
-   * Runs `work` after the response is sent: on Netlify the invocation lives until it settles
-   * (`context.waitUntil`); elsewhere it simply runs on. Its failure is logged, never answered: use
-   * it only for work that something else retries (the volume fold has its scheduled sweep).
+   * Starts `work` without waiting for it: the response goes out meanwhile. On Netlify the
+   * invocation lives until it settles (`context.waitUntil`); elsewhere it simply runs on. Its
+   * failure is logged, never answered: use it only for work that something else retries (the
+   * volume fold has its scheduled sweep).
    */
   afterResponse(work: () => Promise<unknown>): void;
 }

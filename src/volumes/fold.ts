@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { achievementLines } from "../bonuses/achievement";
 import { createCommissionLines } from "../commissions/create";
 import { bigintArray, intArray } from "../db/arrays";
@@ -105,8 +105,8 @@ interface PendingEvent {
 async function foldBatch(tx: Database): Promise<number> {
   const batch = await query<PendingEvent>(tx, sql`select id, period from volume_event order by id limit ${BATCH}`);
   if (batch.length === 0) return 0;
-  const ids = bigintArray(batch.map((event) => Number(event.id)));
   // No period lock: a close takes the fold lock before its period's, so it never runs beside a fold.
+  const ids = bigintArray(batch.map((event) => Number(event.id)));
   const periods = [...new Set(batch.map((event) => event.period))].sort();
 
   const plan = await getPlan(tx);
@@ -151,7 +151,7 @@ async function foldBatch(tx: Database): Promise<number> {
  * For each member found rising, the latest order of the batch (in the period, with positive PV)
  * bought below them: by then the volume that qualified them was there.
  */
-async function causes(tx: Database, ids: ReturnType<typeof bigintArray>, period: string, memberIds: number[]): Promise<Map<number, VolumeCause>> {
+async function causes(tx: Database, ids: SQL, period: string, memberIds: number[]): Promise<Map<number, VolumeCause>> {
   const rows = await query<VolumeCause & { memberId: number }>(
     tx,
     sql`select distinct on (r.id) r.id as "memberId", e.order_id as "orderId", e.member_id as "buyerId", e.period, e.at

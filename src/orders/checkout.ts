@@ -4,7 +4,6 @@ import type { Database } from "../db/client";
 import { AppError, conflict } from "../errors";
 import { idempotent, storeResponse } from "../http/idempotency";
 import { currencyTable } from "../plan/plan.sql";
-import { awaitDurable, commitAsynchronously } from "../db/durable-commit";
 import { cancelOrderIntent, createOrderIntent, isUpstreamFailure, orderIntent, type OrderIntent } from "../payments/intents";
 import { createOrder, type Buyer } from "./create-order";
 import { endPendingOrder } from "./holds";
@@ -38,7 +37,6 @@ export async function checkout(db: Database, buyer: Buyer, input: CheckoutInput,
   const first = await idempotent(db, { scope, key: idempotencyKey, payload: input }, async (tx) => {
     const orderId = await createOrder(tx, buyer, input);
     if (input.paymentMethod === "card") return { status: 201, body: { stage: "awaiting_intent", orderId } satisfies CheckoutRecord };
-    await commitAsynchronously(tx);
     await payFromWallet(tx, orderId);
     const response: CheckoutResponse = { order: await orderView(tx, orderId), payment: { provider: "wallet" } };
     return { status: 201, body: { stage: "created", orderId, response } satisfies CheckoutRecord };
@@ -47,7 +45,6 @@ export async function checkout(db: Database, buyer: Buyer, input: CheckoutInput,
     if (idempotencyKey !== undefined) await storeResponse(db, { scope, key: idempotencyKey }, { status: 201, body: record });
   };
   const record = first.body as CheckoutRecord;
-  if (input.paymentMethod === "wallet") await awaitDurable(db);
   switch (record.stage) {
     case "created":
       return record.response.payment.provider === "stripe" ? withClientSecret(record.response, await orderIntent(record.response.payment.paymentIntentId)) : record.response;

@@ -5,7 +5,6 @@ import { confirmPayment } from "../confirmation/confirm-payment";
 import type { Database } from "../db/client";
 import { conflict, notFound, refused } from "../errors";
 import { idempotent } from "../http/idempotency";
-import { awaitDurable, commitAsynchronously } from "../db/durable-commit";
 import { cancelOrderIntent } from "../payments/intents";
 import { orderTable } from "./orders.sql";
 import type { ConfirmPaymentInput, OrderView } from "./schemas";
@@ -36,7 +35,6 @@ export async function confirmManually(db: Database, staff: StaffAction, orderId:
     if (paymentStatus !== "canceled") throw conflict(`Order ${orderId} is being paid by card (${paymentStatus}); wait for Stripe`, { currentStatus: order.status, paymentStatus });
   }
   const stored = await idempotent(db, { scope: `confirm-payment:${orderId}`, key: idempotencyKey, payload: input }, async (tx) => {
-    await commitAsynchronously(tx);
     const [locked] = await tx.select().from(orderTable).where(eq(orderTable.id, orderId)).for("update");
     if (locked!.status !== "pending_payment") throw notPending(orderId, locked!.status);
     await tx.update(orderTable).set({ paymentMethod: "manual", paymentReference: input.reference }).where(eq(orderTable.id, orderId));
@@ -54,6 +52,5 @@ export async function confirmManually(db: Database, staff: StaffAction, orderId:
     });
     return { status: 200, body: view };
   });
-  await awaitDurable(db);
   return stored.body as OrderView;
 }

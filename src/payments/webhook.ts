@@ -2,7 +2,6 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { orderTable, type StripeEventOutcome } from "../orders/orders.sql";
 import { applyPaymentEvent, type EventContext } from "./apply-event";
-import { awaitDurable, commitAsynchronously } from "../db/durable-commit";
 import { isHandled, parsePaymentEvent, type PaymentEvent } from "./events";
 import { claimEvent, lockOrder, recordOutcome } from "./inbox";
 import { cancelOrderIntent } from "./intents";
@@ -19,7 +18,6 @@ export interface WebhookResult {
  * `POST /api/webhooks/stripe`: verifies the signature over the raw body (400 when bad or stale),
  * finds the order (asking Stripe if needed, before any lock), then in ONE transaction locks the
  * order, records the event id and applies it: exactly once, whatever Stripe redelivers or reorders.
- * Answers only once the outcome is durable.
  */
 export async function receiveStripeEvent(db: Database, rawBody: string, signature: string | null): Promise<WebhookResult> {
   const verified = await verifiedEvent(rawBody, signature);
@@ -29,7 +27,6 @@ export async function receiveStripeEvent(db: Database, rawBody: string, signatur
   const orderId = await orderIdOf(db, event, intentId);
   const context = orderId === null ? {} : await stopFailedIntent(db, event, orderId);
   const outcome = await db.transaction(async (tx) => {
-    await commitAsynchronously(tx);
     const order = orderId === null ? undefined : await lockOrder(tx, orderId);
     const claimed = await claimEvent(tx, { id: event.eventId, type: event.type, created: event.createdAt, payload: verified }, order?.id ?? null);
     if (!claimed) return "duplicate";
@@ -37,8 +34,6 @@ export async function receiveStripeEvent(db: Database, rawBody: string, signatur
     if (result.outcome !== "applied" || result.detail !== null) await recordOutcome(tx, event.eventId, result);
     return result.outcome;
   });
-  // Even a duplicate: its first delivery may not be on disk yet, and a 200 ends Stripe's retries.
-  await awaitDurable(db);
   return { eventId: event.eventId, outcome };
 }
 

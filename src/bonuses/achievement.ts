@@ -39,6 +39,7 @@ export async function achievementLines(db: Database, plan: Plan, promotions: Pro
           level: null,
           originAmount: amount,
           originCurrency: currency,
+          receiverCurrency: currency,
           payableAt: payableAfterHold(plan, reachedAt),
         },
       ];

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { textArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { payableAfterHold, type NewCommissionLine } from "../commissions/create";
 import { Dec } from "../money/decimal";
 import type { Plan } from "../plan/plan";
@@ -29,7 +30,7 @@ function paidLevels(plan: Plan, bonus: "direct" | "fast_start"): { level: number
 /** The member's `levels` nearest ancestors who can earn (the company root is the company: it earns nothing), with their currency. */
 async function earningUpline(db: Database, memberId: number, levels: number): Promise<UplineMember[]> {
   if (levels === 0) return [];
-  return query<UplineMember>(
+  return preparedQuery<UplineMember>(
     db,
     sql`select a.id, b.depth - a.depth as level, c.currency
         from member b
@@ -56,7 +57,7 @@ export async function instantBonusLines(db: Database, plan: Plan, order: PaidOrd
   for (const { level, percent } of direct) {
     const receiver = at(level);
     if (!receiver) continue;
-    lines.push({ ...common, key: `direct:order:${order.id}:level:${level}`, receiverId: receiver.id, bonusType: "direct", level, originAmount: order.vn.times(percent).dividedBy(100), originCurrency: order.currency });
+    lines.push({ ...common, key: `direct:order:${order.id}:level:${level}`, receiverId: receiver.id, bonusType: "direct", level, originAmount: order.vn.times(percent).dividedBy(100), originCurrency: order.currency, receiverCurrency: receiver.currency });
   }
   const prices = await kitPrices(db, kits.map((kit) => kit.sku));
   for (const { level, percent } of fastStart) {
@@ -74,6 +75,7 @@ export async function instantBonusLines(db: Database, plan: Plan, order: PaidOrd
       level,
       originAmount: priced.base.times(percent).dividedBy(100),
       originCurrency: priced.currency,
+      receiverCurrency: receiver.currency,
     });
   }
   return lines;

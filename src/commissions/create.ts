@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import { now } from "../clock";
-import { intArray, numericArray, textArray } from "../db/arrays";
+import { intArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
+import { prepared } from "../db/prepared";
 import type { Dec } from "../money/decimal";
 import { ratesInForce } from "../money/exchange";
 import type { Plan } from "../plan/plan";
-import type { BonusType } from "./commissions.sql";
+import { commissionLineTable, type BonusType } from "./commissions.sql";
 import { commissionLinesByKey, type CommissionLine } from "./lines";
 
 export interface NewCommissionLine {
@@ -20,6 +21,8 @@ export interface NewCommissionLine {
   /** Computed in the origin currency; may carry more than 2 places (it is rounded here). */
   originAmount: Dec;
   originCurrency: string;
+  /** The receiver's currency, when the caller has just read it (saves a lookup). */
+  receiverCurrency?: string;
   payableAt: Date;
 }
 
@@ -36,11 +39,7 @@ export function payableAfterHold(plan: Plan, earnedAt: Date): Date {
  */
 export async function createCommissionLines(db: Database, lines: NewCommissionLine[], calculatedAt = now()): Promise<CommissionLine[]> {
   if (lines.length === 0) return [];
-  const receivers = await query<{ id: number; currency: string }>(
-    db,
-    sql`select m.id, c.currency from member m join country c on c.code = m.country where m.id = any(${intArray([...new Set(lines.map((line) => line.receiverId))])})`,
-  );
-  const currencyOf = new Map(receivers.map((row) => [row.id, row.currency]));
+  const currencyOf = await receiverCurrencies(db, lines);
   const rows = lines.map((line) => {
     const currency = currencyOf.get(line.receiverId);
     if (!currency) throw new Error(`commission receiver ${line.receiverId} does not exist`);
@@ -50,20 +49,48 @@ export async function createCommissionLines(db: Database, lines: NewCommissionLi
   const priced = rows
     .map(({ line, currency }) => ({ line, currency, ...rates.convert(line.originAmount, line.originCurrency, currency) }))
     .filter(({ origin, converted }) => !origin.isZero() && !converted.isZero());
-  if (priced.length === 0) return [];
-  const nullable = (values: (number | null | undefined)[]) => values.map((value) => value ?? "NULL").join(",");
-  await db.execute(sql`
-    insert into commission_line (natural_key, receiver_id, bonus_type, source_member_id, order_id, period, level,
-                                 origin_amount, origin_currency, rate, amount, currency, payable_at, created_at)
-    select * from unnest(
-      ${textArray(priced.map((p) => p.line.key))}, ${intArray(priced.map((p) => p.line.receiverId))}, ${textArray(priced.map((p) => p.line.bonusType))},
-      ${`{${nullable(priced.map((p) => p.line.sourceMemberId))}}`}::int[], ${`{${nullable(priced.map((p) => p.line.orderId))}}`}::bigint[],
-      ${textArray(priced.map((p) => p.line.period))}, ${`{${nullable(priced.map((p) => p.line.level))}}`}::smallint[],
-      ${numericArray(priced.map((p) => p.origin.toFixed(2)))}, ${textArray(priced.map((p) => p.line.originCurrency))},
-      ${numericArray(priced.map((p) => p.rate.toFixed()))}, ${numericArray(priced.map((p) => p.converted.toFixed(2)))},
-      ${textArray(priced.map((p) => p.currency))}, ${textArray(priced.map((p) => p.line.payableAt.toISOString()))}::timestamptz[],
-      array_fill(${calculatedAt.toISOString()}::timestamptz, array[${priced.length}::int]))
-    on conflict (natural_key) do nothing`);
-  const stored = await commissionLinesByKey(db, priced.map((p) => p.line.key));
+  const stored = new Map<string, CommissionLine>();
+  for (let at = 0; at < priced.length; at += INSERT_CHUNK) {
+    const inserted = await prepared(
+      db
+        .insert(commissionLineTable)
+      .values(
+        priced.slice(at, at + INSERT_CHUNK).map(({ line, currency, origin, rate, converted }) => ({
+          naturalKey: line.key,
+          receiverId: line.receiverId,
+          bonusType: line.bonusType,
+          sourceMemberId: line.sourceMemberId ?? null,
+          orderId: line.orderId ?? null,
+          period: line.period,
+          level: line.level ?? null,
+          originAmount: origin.toFixed(2),
+          originCurrency: line.originCurrency,
+          rate: rate.toFixed(),
+          amount: converted.toFixed(2),
+          currency,
+          payableAt: line.payableAt,
+          createdAt: calculatedAt,
+        })),
+      )
+        .onConflictDoNothing({ target: commissionLineTable.naturalKey })
+        .returning(),
+    );
+    for (const line of inserted) stored.set(line.naturalKey, line);
+  }
+  // Keys created before (a replay): their first line stands.
+  const existing = priced.filter((p) => !stored.has(p.line.key));
+  if (existing.length > 0) for (const [key, line] of await commissionLinesByKey(db, existing.map((p) => p.line.key))) stored.set(key, line);
   return priced.map((p) => stored.get(p.line.key)!);
+}
+
+/** Rows per INSERT: 14 parameters each stays far below PostgreSQL's 65,535 per statement. */
+const INSERT_CHUNK = 1_000;
+
+/** Each receiver's currency: as the caller read it, else from the member's country. */
+async function receiverCurrencies(db: Database, lines: NewCommissionLine[]): Promise<Map<number, string>> {
+  const known = new Map(lines.flatMap((line) => (line.receiverCurrency ? [[line.receiverId, line.receiverCurrency] as const] : [])));
+  const unknown = [...new Set(lines.map((line) => line.receiverId))].filter((id) => !known.has(id));
+  if (unknown.length === 0) return known;
+  const rows = await query<{ id: number; currency: string }>(db, sql`select m.id, c.currency from member m join country c on c.code = m.country where m.id = any(${intArray(unknown)})`);
+  return new Map([...known, ...rows.map((row) => [row.id, row.currency] as const)]);
 }

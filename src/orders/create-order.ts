@@ -66,7 +66,7 @@ export async function createOrder(tx: Database, buyer: Buyer, input: CheckoutInp
   if (kit) await claimKit(tx, buyer.memberId, orderId, kit.lineNo - 1);
   if (input.useCashback) {
     const discount = await reserveCashback(tx, { memberId: buyer.memberId, orderId, subtotal: priced.subtotal, currency, at });
-    if (discount.isPositive()) {
+    if (discount.gt(0)) {
       await tx
         .update(orderTable)
         .set({ discount: discount.toFixed(2), total: priced.subtotal.minus(discount).toFixed(2) })

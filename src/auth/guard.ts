@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { prepared } from "../db/prepared";
 import { AppError } from "../errors";
 import type { RequestContext } from "../http/handler";
 import { memberTable, type Role } from "../members/members.sql";
@@ -27,10 +28,12 @@ export async function authenticate(ctx: RequestContext): Promise<Principal> {
   const match = /^Bearer +([A-Za-z0-9_\-.]+)$/i.exec(header);
   if (!match?.[1]) throw new AppError("unauthorized", "A Bearer access token is required");
   const { memberId } = await verifyAccessToken(match[1]);
-  const [row] = await ctx.db
-    .select({ memberId: memberTable.id, memberCode: memberTable.memberCode, role: memberTable.role, depth: memberTable.depth })
-    .from(memberTable)
-    .where(eq(memberTable.id, memberId));
+  const [row] = await prepared(
+    ctx.db
+      .select({ memberId: memberTable.id, memberCode: memberTable.memberCode, role: memberTable.role, depth: memberTable.depth })
+      .from(memberTable)
+      .where(eq(memberTable.id, memberId)),
+  );
   if (!row) throw new AppError("unauthorized", "The access token is invalid");
   return { memberId: row.memberId, memberCode: row.memberCode, role: row.role, inNetwork: row.depth !== null };
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { now } from "../clock";
 import { query, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { Dec, money, round2, type Money } from "../money/decimal";
 import { periodBounds, periodOf } from "../periods/calendar";
 import type { Plan } from "../plan/plan";
@@ -46,7 +47,7 @@ export async function releaseCashback(tx: Database, orderId: number): Promise<vo
  * never waits on a credit another transaction is reserving.
  */
 export async function useReservedCashback(tx: Database, orderId: number, at: Date): Promise<void> {
-  await tx.execute(sql`update cashback_credit set status = 'used', used_at = ${at.toISOString()}::timestamptz where reserved_order_id = ${orderId} and status = 'reserved'`);
+  await preparedQuery(tx, sql`update cashback_credit set status = 'used', used_at = ${at.toISOString()}::timestamptz where reserved_order_id = ${orderId} and status = 'reserved'`);
 }
 
 /**

@@ -6,6 +6,7 @@ import { grantCashback, useReservedCashback } from "../cashback/cashback";
 import { now } from "../clock";
 import { createCommissionLines } from "../commissions/create";
 import type { Database } from "../db/client";
+import { prepared } from "../db/prepared";
 import { notFound } from "../errors";
 import { earnLoyalty } from "../loyalty/loyalty";
 import { lockTreeShape } from "../members/tree";
@@ -41,13 +42,15 @@ export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
  */
 export async function confirmPayment(tx: Database, input: { orderId: number; confirmedAt: Date; reference?: string }): Promise<{ outcome: ConfirmOutcome }> {
   // The order row, locked, with its lines (one statement: they are read anyway).
-  const rows = await tx
-    .select({ order: orderTable, line: { sku: orderLineTable.sku, kind: orderLineTable.kind, quantity: orderLineTable.quantity, unitPrice: orderLineTable.unitPrice } })
-    .from(orderTable)
-    .innerJoin(orderLineTable, eq(orderLineTable.orderId, orderTable.id))
-    .where(eq(orderTable.id, input.orderId))
-    .orderBy(asc(orderLineTable.lineNo))
-    .for("no key update", { of: orderTable });
+  const rows = await prepared(
+    tx
+      .select({ order: orderTable, line: { sku: orderLineTable.sku, kind: orderLineTable.kind, quantity: orderLineTable.quantity, unitPrice: orderLineTable.unitPrice } })
+      .from(orderTable)
+      .innerJoin(orderLineTable, eq(orderLineTable.orderId, orderTable.id))
+      .where(eq(orderTable.id, input.orderId))
+      .orderBy(asc(orderLineTable.lineNo))
+      .for("no key update", { of: orderTable }),
+  );
   const order = rows[0]?.order;
   if (!order) throw notFound("Order");
   if (order.status !== "pending_payment") return { outcome: isConfirmed(order.status) ? "already_confirmed" : "not_pending" };
@@ -55,10 +58,12 @@ export async function confirmPayment(tx: Database, input: { orderId: number; con
   const plan = await getPlan(tx);
   await lockTreeShape(tx, "shared");
   const { period, arrivedLate } = await assignPeriod(tx, confirmedAt);
-  await tx
-    .update(orderTable)
-    .set({ status: "paid", paymentConfirmedAt: confirmedAt, period, arrivedLate, paymentReference: input.reference ?? order.paymentReference, updatedAt: now() })
-    .where(eq(orderTable.id, order.id));
+  await prepared(
+    tx
+      .update(orderTable)
+      .set({ status: "paid", paymentConfirmedAt: confirmedAt, period, arrivedLate, paymentReference: input.reference ?? order.paymentReference, updatedAt: now() })
+      .where(eq(orderTable.id, order.id)),
+  );
   const paid: PaidOrder = {
     id: order.id,
     memberId: order.memberId,

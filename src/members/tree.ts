@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { query, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 
 // How the genealogy is stored and read (docs/decisions/001-tree-storage.md, migrations/0001):
 // - member.path (root first, self last) and member.depth (root 0) are always exact.
@@ -91,7 +92,7 @@ export function below(
 // Order: numbering before shape, always.
 
 export async function lockTreeShape(tx: Database, mode: "shared" | "exclusive"): Promise<void> {
-  await tx.execute(mode === "shared" ? sql`select pg_advisory_xact_lock_shared(hashtext('nnp:tree:shape'))` : sql`select pg_advisory_xact_lock(hashtext('nnp:tree:shape'))`);
+  await preparedQuery(tx, mode === "shared" ? sql`select pg_advisory_xact_lock_shared(hashtext('nnp:tree:shape'))` : sql`select pg_advisory_xact_lock(hashtext('nnp:tree:shape'))`);
 }
 
 export async function lockTreeNumbering(tx: Database): Promise<void> {

@@ -1,7 +1,8 @@
 import type Decimal from "decimal.js";
 import { sql } from "drizzle-orm";
 import { textArray } from "../db/arrays";
-import { query, type Database } from "../db/client";
+import type { Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { refused } from "../errors";
 import { Dec, round2 } from "./decimal";
 
@@ -53,7 +54,7 @@ export async function ratesInForce(db: Database, pairs: { from: string; to: stri
   const wanted = [...new Set(pairs.filter((pair) => pair.from !== pair.to).map((pair) => `${pair.from}>${pair.to}`))];
   if (wanted.length === 0) return new RateBook(at, new Map());
   const [froms, tos] = [wanted.map((pair) => pair.slice(0, 3)), wanted.map((pair) => pair.slice(4))];
-  const rows = await query<{ pair: string; rate: string }>(
+  const rows = await preparedQuery<{ pair: string; rate: string }>(
     db,
     sql`select distinct on (from_currency, to_currency) from_currency || '>' || to_currency as pair, rate::text as rate
         from exchange_rate

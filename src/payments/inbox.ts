@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { now } from "../clock";
 import type { Database } from "../db/client";
+import { prepared } from "../db/prepared";
 import { currencyTable } from "../plan/plan.sql";
 import { orderTable, stripeEventTable, type StripeEventOutcome } from "../orders/orders.sql";
 
@@ -29,8 +30,9 @@ export interface EventResult {
 }
 
 export async function lockOrder(tx: Database, orderId: number): Promise<LockedOrder | undefined> {
-  const [order] = await tx
-    .select({
+  const [order] = await prepared(
+    tx
+      .select({
       id: orderTable.id,
       memberId: orderTable.memberId,
       status: orderTable.status,
@@ -44,8 +46,9 @@ export async function lockOrder(tx: Database, orderId: number): Promise<LockedOr
     })
     .from(orderTable)
     .innerJoin(currencyTable, eq(currencyTable.code, orderTable.currency))
-    .where(eq(orderTable.id, orderId))
-    .for("update", { of: orderTable });
+      .where(eq(orderTable.id, orderId))
+      .for("update", { of: orderTable }),
+  );
   return order && { ...order, currency: order.currency.trim() };
 }
 
@@ -56,11 +59,13 @@ export async function lockOrder(tx: Database, orderId: number): Promise<LockedOr
  * write): the caller records any other outcome with recordOutcome in the same transaction.
  */
 export async function claimEvent(tx: Database, event: { id: string; type: string; created: Date; payload: unknown }, orderId: number | null): Promise<boolean> {
-  const claimed = await tx
-    .insert(stripeEventTable)
-    .values({ id: event.id, type: event.type, orderId, outcome: "applied", payload: event.payload, stripeCreatedAt: event.created, receivedAt: now(), appliedAt: now() })
-    .onConflictDoNothing()
-    .returning({ id: stripeEventTable.id });
+  const claimed = await prepared(
+    tx
+      .insert(stripeEventTable)
+      .values({ id: event.id, type: event.type, orderId, outcome: "applied", payload: event.payload, stripeCreatedAt: event.created, receivedAt: now(), appliedAt: now() })
+      .onConflictDoNothing()
+      .returning({ id: stripeEventTable.id }),
+  );
   return claimed.length > 0;
 }
 

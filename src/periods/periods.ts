@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { now } from "../clock";
 import { query, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { periodOf } from "./calendar";
 import type { PeriodStatus } from "./periods.sql";
 
@@ -16,7 +17,7 @@ import type { PeriodStatus } from "./periods.sql";
 const lockKey = (period: string) => sql`hashtext('nnp:period'), ${Number(period.replace("-", ""))}::int`;
 
 export async function lockPeriod(tx: Database, period: string, mode: "shared" | "exclusive"): Promise<void> {
-  await tx.execute(mode === "shared" ? sql`select pg_advisory_xact_lock_shared(${lockKey(period)})` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
+  await preparedQuery(tx, mode === "shared" ? sql`select pg_advisory_xact_lock_shared(${lockKey(period)})` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
 }
 
 export function nextPeriod(period: string): string {
@@ -32,7 +33,7 @@ export function nextPeriod(period: string): string {
  */
 export async function holdPeriod(tx: Database, period: string): Promise<PeriodStatus> {
   await lockPeriod(tx, period, "shared");
-  const [row] = await query<{ status: PeriodStatus }>(
+  const [row] = await preparedQuery<{ status: PeriodStatus }>(
     tx,
     sql`with created as (
           insert into period (period, status, created_at) values (${period}, 'open', ${now().toISOString()}::timestamptz)

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { query, type Database } from "../db/client";
+import type { Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import type { Dec } from "../money/decimal";
 
 export interface VolumeRow {
@@ -24,7 +25,7 @@ export interface VolumeRow {
  */
 export async function addVolume(tx: Database, input: { memberId: number; orderId: number; period: string; pv: Dec; at: Date; careerFrom?: Dec }): Promise<VolumeRow> {
   const pv = input.pv.toFixed();
-  const [row] = await query<VolumeRow>(
+  const [row] = await preparedQuery<VolumeRow>(
     tx,
     sql`with upserted as (
           insert into member_volume as v (period, member_id, pv, pvg) values (${input.period}, ${input.memberId}, ${pv}::numeric, ${pv}::numeric)

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import * as v from "valibot";
 import { isStaff, type Principal } from "../auth/guard";
-import { query, type Database } from "../db/client";
+import type { Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { notFound, refused } from "../errors";
 import { nodeColumns, nodeJoins, type Slot, type TreeNode } from "./tree";
 
@@ -15,7 +16,7 @@ export const networkMemberParam = v.optional(
 
 /** The member a request may read, with its place in the live numbering (or its overlay anchor), or 404. */
 export async function nodeInScope(tx: Database, slot: Slot, viewer: Principal, memberCode: string | undefined): Promise<TreeNode> {
-  const [node] = await query<TreeNode>(
+  const [node] = await preparedQuery<TreeNode>(
     tx,
     sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where ${scopedMember(viewer, memberCode)}`,
   );

@@ -35,14 +35,14 @@ export const nodeJoins = (slot: Slot) =>
 export const positionTable = (slot: Slot) => sql.raw(slot === 0 ? "tree_position_0" : "tree_position_1");
 
 export async function liveSlot(tx: Database): Promise<Slot> {
-  const [row] = await query<{ slot: Slot }>(tx, sql`select active_slot as slot from tree_numbering`);
+  const [row] = await preparedQuery<{ slot: Slot }>(tx, sql`select active_slot as slot from tree_numbering`);
   if (!row) throw new Error("tree_numbering has no row: run the migrations");
   return row.slot;
 }
 
 /** A member's place in the live numbering (or its overlay anchor). */
 export async function treeNode(tx: Database, slot: Slot, memberId: number): Promise<TreeNode> {
-  const [node] = await query<TreeNode>(tx, sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where m.id = ${memberId}`);
+  const [node] = await preparedQuery<TreeNode>(tx, sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where m.id = ${memberId}`);
   if (!node) throw new Error(`member ${memberId} does not exist`);
   return node;
 }

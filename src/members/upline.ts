@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import * as v from "valibot";
 import type { Principal } from "../auth/guard";
-import { query, type Database } from "../db/client";
+import type { Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { notFound } from "../errors";
 import { scopedMember } from "./network-scope";
 
@@ -23,10 +24,10 @@ export type Upline = v.InferOutput<typeof uplineSchema>;
 /**
  * The sponsors above a member up to the root, in one statement with the scope check (a missing
  * member row means 404; the root's own upline is empty): one index-only lookup (member_network) of
- * the ids in its path.
+ * the ids in its path. Its plan is the same for every member, so it is prepared once.
  */
 export async function upline(db: Database, viewer: Principal, memberCode: string | undefined): Promise<Upline> {
-  const rows = await query<Partial<Upline["items"][number]>>(
+  const rows = await preparedQuery<Partial<Upline["items"][number]>>(
     db,
     sql`select u.level, u."memberCode", u.name, u."careerRank"
         from (select m.id, m.depth from member m where ${scopedMember(viewer, memberCode)}) t

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { query, type Database } from "../db/client";
+import type { Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
 
 // How the genealogy is stored and read (docs/decisions/001-tree-storage.md, migrations/0001):

@@ -9,7 +9,7 @@ import type { Database } from "../db/client";
 import { prepared } from "../db/prepared";
 import { notFound } from "../errors";
 import { earnLoyalty } from "../loyalty/loyalty";
-import { lockTreeShape } from "../members/tree";
+import { treeShapeShared } from "../members/tree";
 import { Dec } from "../money/decimal";
 import { isConfirmed, orderLineTable, orderTable } from "../orders/orders.sql";
 import { assignPeriod } from "../periods/periods";
@@ -56,8 +56,7 @@ export async function confirmPayment(tx: Database, input: { orderId: number; con
   if (order.status !== "pending_payment") return { outcome: isConfirmed(order.status) ? "already_confirmed" : "not_pending" };
   const { confirmedAt } = input;
   const plan = await getPlan(tx);
-  await lockTreeShape(tx, "shared");
-  const { period, arrivedLate } = await assignPeriod(tx, confirmedAt);
+  const { period, arrivedLate } = await assignPeriod(tx, confirmedAt, { firstLock: treeShapeShared });
   await prepared(
     tx
       .update(orderTable)

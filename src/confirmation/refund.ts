@@ -3,7 +3,7 @@ import { revokeEarnedCashback } from "../cashback/cashback";
 import { now } from "../clock";
 import type { Database } from "../db/client";
 import { conflict, notFound, refused } from "../errors";
-import { lockTreeShape } from "../members/tree";
+import { treeShapeShared } from "../members/tree";
 import { Dec } from "../money/decimal";
 import { isConfirmed, orderTable } from "../orders/orders.sql";
 import { assignPeriod, holdPeriod } from "../periods/periods";
@@ -42,8 +42,7 @@ export async function applyRefund(tx: Database, input: { orderId: number; refund
   if (refunded.gt(total) || refunded.decimalPlaces() > 2) throw refused(`The refunded total must be at most the order's total, ${total.toFixed(2)} ${order.currency}, in cents`);
 
   const plan = await getPlan(tx);
-  await lockTreeShape(tx, "shared");
-  const periodClosed = (await holdPeriod(tx, order.period)) === "closed";
+  const periodClosed = (await holdPeriod(tx, order.period, { firstLock: treeShapeShared })) === "closed";
   const settlePeriod = periodClosed ? (await assignPeriod(tx, input.at)).period : null;
   const amount = refunded.minus(previous);
   await tx.insert(orderRefundTable).values({

@@ -34,11 +34,23 @@ export async function preparedQuery<T>(db: Database, statement: SQL): Promise<T[
 }
 
 interface Preparable<R> {
-  toSQL(): { sql: string };
   prepare(name: string): { execute(): Promise<R> };
 }
 
-/** A drizzle query (select, insert, update) executed as a named prepared statement. */
+/** Where drizzle's node-postgres and Neon prepared queries keep the text and name they send. */
+interface QueryConfigs {
+  rawQueryConfig?: { name?: string; text: string };
+  queryConfig?: { name?: string; text: string };
+}
+
+/**
+ * A drizzle query (select, insert, update) executed as a named prepared statement. Its text is
+ * known only once built, so it is built unnamed and named after (building it twice, to learn the
+ * name first, cost more than the planning saved); test/db/prepared.test.ts checks that it is.
+ */
 export function prepared<R>(builder: Preparable<R>): Promise<R> {
-  return builder.prepare(statementName(builder.toSQL().sql)).execute();
+  const query = builder.prepare("");
+  const { rawQueryConfig, queryConfig } = query as QueryConfigs;
+  if (rawQueryConfig && queryConfig) rawQueryConfig.name = queryConfig.name = statementName(rawQueryConfig.text);
+  return query.execute();
 }

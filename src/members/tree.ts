@@ -92,8 +92,11 @@ export function below(
 // Order: numbering before shape, always.
 
 export async function lockTreeShape(tx: Database, mode: "shared" | "exclusive"): Promise<void> {
-  await preparedQuery(tx, mode === "shared" ? sql`select pg_advisory_xact_lock_shared(hashtext('nnp:tree:shape'))` : sql`select pg_advisory_xact_lock(hashtext('nnp:tree:shape'))`);
+  await preparedQuery(tx, mode === "shared" ? sql`select ${treeShapeShared}` : sql`select pg_advisory_xact_lock(hashtext('nnp:tree:shape'))`);
 }
+
+/** The shape lock, shared, as an expression: for a caller that takes it in a statement of its own (holdPeriod). */
+export const treeShapeShared = sql`pg_advisory_xact_lock_shared(hashtext('nnp:tree:shape'))`;
 
 export async function lockTreeNumbering(tx: Database): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('nnp:tree:numbering'))`);

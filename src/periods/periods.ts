@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { now } from "../clock";
 import { query, type Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
@@ -20,6 +20,11 @@ export async function lockPeriod(tx: Database, period: string, mode: "shared" | 
   await preparedQuery(tx, mode === "shared" ? sql`select pg_advisory_xact_lock_shared(${lockKey(period)})` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
 }
 
+/** A lock the caller must take before the period's (the tree shape's, say), taken in the same statement: one round trip fewer. */
+export interface FirstLock {
+  firstLock?: SQL;
+}
+
 export function nextPeriod(period: string): string {
   const [year, month] = period.split("-").map(Number) as [number, number];
   return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, "0")}`;
@@ -31,8 +36,10 @@ export function nextPeriod(period: string): string {
  * it. Only when a concurrent transaction created the row after this statement's snapshot does a
  * second statement (a fresh snapshot) read it.
  */
-export async function holdPeriod(tx: Database, period: string): Promise<PeriodStatus> {
-  await lockPeriod(tx, period, "shared");
+export async function holdPeriod(tx: Database, period: string, options: FirstLock = {}): Promise<PeriodStatus> {
+  // Target list expressions run in order: the caller's lock, then the period's.
+  if (options.firstLock) await preparedQuery(tx, sql`select ${options.firstLock}, pg_advisory_xact_lock_shared(${lockKey(period)})`);
+  else await lockPeriod(tx, period, "shared");
   const [row] = await preparedQuery<{ status: PeriodStatus }>(
     tx,
     sql`with created as (
@@ -51,9 +58,13 @@ export async function holdPeriod(tx: Database, period: string): Promise<PeriodSt
  * Mexico City, or, if that one is closed, the first open period after it (a late arrival). Leaves
  * the chosen period locked shared until the caller commits.
  */
-export async function assignPeriod(tx: Database, confirmedAt: Date): Promise<{ period: string; arrivedLate: boolean }> {
+export async function assignPeriod(tx: Database, confirmedAt: Date, options: FirstLock = {}): Promise<{ period: string; arrivedLate: boolean }> {
   const natural = periodOf(confirmedAt);
   let period = natural;
-  while ((await holdPeriod(tx, period)) === "closed") period = nextPeriod(period);
+  let status = await holdPeriod(tx, period, options);
+  while (status === "closed") {
+    period = nextPeriod(period);
+    status = await holdPeriod(tx, period);
+  }
   return { period, arrivedLate: period !== natural };
 }

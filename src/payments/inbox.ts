@@ -1,13 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { now } from "../clock";
 import type { Database } from "../db/client";
-import { prepared } from "../db/prepared";
-import { currencyTable } from "../plan/plan.sql";
+import { preparedQuery } from "../db/prepared";
 import { orderTable, stripeEventTable, type StripeEventOutcome } from "../orders/orders.sql";
 
 // The webhook inbox (stripe_event) and the order row it serialises on. Every event for an order
-// locks the order row first and decides from what it reads under that lock; the event row is
-// claimed in the same transaction as the effects, so an event applies exactly once.
+// claims its event row, then locks the order row and decides from what it reads under that lock,
+// in the same transaction as the effects, so an event applies exactly once.
 
 export interface LockedOrder {
   id: number;
@@ -29,44 +28,53 @@ export interface EventResult {
   detail: string | null;
 }
 
+/** The LockedOrder columns of order `o` (joined to its currency `c`). */
+const lockedOrderColumns = sql`o.id, o.member_id as "memberId", o.status, o.payment_method as "paymentMethod", o.payment_intent_id as "paymentIntentId",
+  trim(o.currency) as currency, c.decimals, o.total::text as total, o.refunded_amount::text as "refundedAmount",
+  exists (select 1 from stripe_event d where d.order_id = o.id and d.outcome = 'deferred') as "hasDeferred"`;
+
+/** A bigint comes back from a raw query as text. */
+const lockedOrder = (row: Omit<LockedOrder, "id"> & { id: string | number }): LockedOrder => ({ ...row, id: Number(row.id) });
+
 export async function lockOrder(tx: Database, orderId: number): Promise<LockedOrder | undefined> {
-  const [order] = await prepared(
-    tx
-      .select({
-      id: orderTable.id,
-      memberId: orderTable.memberId,
-      status: orderTable.status,
-      paymentMethod: orderTable.paymentMethod,
-      paymentIntentId: orderTable.paymentIntentId,
-      currency: orderTable.currency,
-      decimals: currencyTable.decimals,
-      total: orderTable.total,
-      refundedAmount: orderTable.refundedAmount,
-      hasDeferred: sql<boolean>`exists (select 1 from ${stripeEventTable} where ${stripeEventTable.orderId} = ${orderTable.id} and ${stripeEventTable.outcome} = 'deferred')`,
-    })
-    .from(orderTable)
-    .innerJoin(currencyTable, eq(currencyTable.code, orderTable.currency))
-      .where(eq(orderTable.id, orderId))
-      .for("update", { of: orderTable }),
-  );
-  return order && { ...order, currency: order.currency.trim() };
+  const [row] = await preparedQuery<LockedOrder>(tx, sql`select ${lockedOrderColumns} from orders o join currency c on c.code = o.currency where o.id = ${orderId} for update of o`);
+  return row && lockedOrder(row);
 }
 
 /**
- * Records an event id once: false when it was recorded before (a duplicate or replay). A concurrent
- * duplicate blocks on the key until the first commits, then sees it; if the first rolled back,
- * the duplicate claims it and applies it instead. Recorded as applied (the common case, one
- * write): the caller records any other outcome with recordOutcome in the same transaction.
+ * Records an event id once and, if this delivery is the first, locks and reads its order (null:
+ * no such order): one statement. `claimed` false: recorded before (a duplicate or replay). The
+ * claim comes first (the lock waits for its answer), so a concurrent duplicate waits on the key
+ * alone, holding nothing, until the first delivery commits (then it is a duplicate) or rolls back
+ * (then it claims and applies the event itself); every delivery takes its key before the order,
+ * so none waits on another in a cycle. Recorded as applied (the common case, one write): the
+ * caller records any other outcome with recordOutcome in the same transaction.
  */
-export async function claimEvent(tx: Database, event: { id: string; type: string; created: Date; payload: unknown }, orderId: number | null): Promise<boolean> {
-  const claimed = await prepared(
-    tx
-      .insert(stripeEventTable)
-      .values({ id: event.id, type: event.type, orderId, outcome: "applied", payload: event.payload, stripeCreatedAt: event.created, receivedAt: now(), appliedAt: now() })
-      .onConflictDoNothing()
-      .returning({ id: stripeEventTable.id }),
+export async function claimEvent(
+  tx: Database,
+  event: { id: string; type: string; created: Date; payload: unknown },
+  orderId: number | null,
+): Promise<{ claimed: false } | { claimed: true; order: LockedOrder | null }> {
+  const at = now().toISOString();
+  const [row] = await preparedQuery<{ claimed: boolean; order: LockedOrder | null }>(
+    tx,
+    sql`with claim as (
+          insert into stripe_event (id, type, order_id, outcome, payload, stripe_created_at, received_at, applied_at)
+          values (${event.id}, ${event.type}, (select id from orders where id = ${orderId}::bigint), 'applied', ${JSON.stringify(event.payload)}::jsonb,
+                  ${event.created.toISOString()}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
+          on conflict (id) do nothing
+          returning id
+        )
+        select exists (select 1 from claim) as claimed, to_json(o) as order
+        from (select 1) one
+        left join lateral (
+          select ${lockedOrderColumns} from orders o join currency c on c.code = o.currency
+          where o.id = ${orderId}::bigint and exists (select 1 from claim)
+          for update of o
+        ) o on true`,
   );
-  return claimed.length > 0;
+  if (!row!.claimed) return { claimed: false };
+  return { claimed: true, order: row!.order && lockedOrder(row!.order) };
 }
 
 export async function recordOutcome(tx: Database, eventId: string, result: EventResult): Promise<void> {

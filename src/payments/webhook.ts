@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { orderTable, type StripeEventOutcome } from "../orders/orders.sql";
 import { applyPaymentEvent, type EventContext } from "./apply-event";
 import { isHandled, parsePaymentEvent, type PaymentEvent } from "./events";
-import { claimEvent, lockOrder, recordOutcome } from "./inbox";
+import { claimEvent, recordOutcome } from "./inbox";
 import { cancelOrderIntent } from "./intents";
 import { intentIdOf, orderIdOf } from "./resolve";
 import { verifiedEvent } from "./stripe";
@@ -16,8 +16,8 @@ export interface WebhookResult {
 
 /**
  * `POST /api/webhooks/stripe`: verifies the signature over the raw body (400 when bad or stale),
- * finds the order (asking Stripe if needed, before any lock), then in ONE transaction locks the
- * order, records the event id and applies it: exactly once, whatever Stripe redelivers or reorders.
+ * finds the order (asking Stripe if needed, before any lock), then in ONE transaction records the
+ * event id, locks the order and applies the event: exactly once, whatever Stripe redelivers or reorders.
  */
 export async function receiveStripeEvent(db: Database, rawBody: string, signature: string | null): Promise<WebhookResult> {
   const verified = await verifiedEvent(rawBody, signature);
@@ -27,9 +27,9 @@ export async function receiveStripeEvent(db: Database, rawBody: string, signatur
   const orderId = await orderIdOf(db, event, intentId);
   const context = orderId === null ? {} : await stopFailedIntent(db, event, orderId);
   const outcome = await db.transaction(async (tx) => {
-    const order = orderId === null ? undefined : await lockOrder(tx, orderId);
-    const claimed = await claimEvent(tx, { id: event.eventId, type: event.type, created: event.createdAt, payload: verified }, order?.id ?? null);
-    if (!claimed) return "duplicate";
+    const claim = await claimEvent(tx, { id: event.eventId, type: event.type, created: event.createdAt, payload: verified }, orderId);
+    if (!claim.claimed) return "duplicate";
+    const { order } = claim;
     const result = order ? await applyPaymentEvent(tx, { ...event, intentId }, order, context) : { outcome: "ignored" as const, detail: "No order of ours" };
     if (result.outcome !== "applied" || result.detail !== null) await recordOutcome(tx, event.eventId, result);
     return result.outcome;

@@ -53,10 +53,8 @@ export function foldVolumes(db: Database, options: { budgetMs?: number } = {}): 
   state.done = (async () => {
     let events = 0;
     try {
-      do {
-        state.again = false;
-        events += (await foldUntilEmpty(db, options)).events;
-      } while (state.again);
+      do events += (await foldUntilEmpty(db, options, state)).events;
+      while (state.again);
       return { events };
     } finally {
       folding.delete(db);
@@ -66,12 +64,27 @@ export function foldVolumes(db: Database, options: { budgetMs?: number } = {}): 
   return state.done;
 }
 
-const folding = new WeakMap<Database, { again: boolean; done: Promise<{ events: number }> }>();
+interface FoldState {
+  /** A caller of this process committed events since the current batch was taken. */
+  again: boolean;
+  done: Promise<{ events: number }>;
+}
 
-async function foldUntilEmpty(db: Database, options: { budgetMs?: number }): Promise<{ events: number }> {
+const folding = new WeakMap<Database, FoldState>();
+
+/**
+ * Pause before the next batch while this process keeps confirming: the events of a batch share
+ * their upline rows (the top of the tree is everyone's), so a few large batches cost far less than
+ * many small ones. Measured on the 1M tree: 1,000 events folded as one batch took 0.36 ms of
+ * database CPU each; folded as they came (batches of about 10) about 1 ms each.
+ */
+const GATHER_MS = 250;
+
+async function foldUntilEmpty(db: Database, options: { budgetMs?: number }, state: FoldState): Promise<{ events: number }> {
   const started = Date.now();
   let events = 0;
   for (;;) {
+    state.again = false;
     const folded = await db.transaction(async (tx) => {
       // Nobody waits on this commit's flush: a crash before it leaves the events pending.
       const [lock] = await query<{ taken: boolean }>(tx, sql`select set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(${FOLD_LOCK}) as taken`);
@@ -81,6 +94,7 @@ async function foldUntilEmpty(db: Database, options: { budgetMs?: number }): Pro
     events += folded;
     if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) return { events };
     if (folded === 0 && !(await anyPending(db))) return { events };
+    if (folded > 0 && state.again) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
   }
 }
 

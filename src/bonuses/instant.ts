@@ -4,6 +4,7 @@ import { query, type Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
 import { payableAfterHold, type NewCommissionLine } from "../commissions/create";
 import { Dec } from "../money/decimal";
+import { rateInForce } from "../money/exchange";
 import type { Plan } from "../plan/plan";
 import type { PaidOrder } from "./paid-order";
 
@@ -15,6 +16,8 @@ interface UplineMember {
   id: number;
   level: number;
   currency: string;
+  /** From the order's currency to the member's, in force at the confirmation (null: none, or the same currency). */
+  rate: string | null;
 }
 
 /** The levels that pay a bonus, from the plan (direct: 1; fast start: 1-3). */
@@ -27,16 +30,17 @@ function paidLevels(plan: Plan, bonus: "direct" | "fast_start"): { level: number
   }
 }
 
-/** The member's `levels` nearest ancestors who can earn (the company root is the company: it earns nothing), with their currency. */
-async function earningUpline(db: Database, memberId: number, levels: number): Promise<UplineMember[]> {
+/** The `levels` nearest ancestors of the order's buyer who can earn (the company root is the company: it earns nothing), with their currency and its rate. */
+async function earningUpline(db: Database, order: PaidOrder, levels: number): Promise<UplineMember[]> {
   if (levels === 0) return [];
   return preparedQuery<UplineMember>(
     db,
-    sql`select a.id, b.depth - a.depth as level, c.currency
+    sql`select a.id, b.depth - a.depth as level, c.currency,
+               case when c.currency <> ${order.currency} then ${rateInForce(sql`${order.currency}`, sql`c.currency`, order.confirmedAt)}::text end as rate
         from member b
         join member a on a.id = any(b.path[greatest(1, b.depth + 1 - ${levels}) : b.depth])
         join country c on c.code = a.country
-        where b.id = ${memberId} and a.sponsor_id is not null`,
+        where b.id = ${order.memberId} and a.sponsor_id is not null`,
   );
 }
 
@@ -50,14 +54,14 @@ export async function instantBonusLines(db: Database, plan: Plan, order: PaidOrd
   const direct = order.vn.gt(0) ? paidLevels(plan, "direct") : [];
   const kits = order.lines.filter((line) => line.kind === "kit");
   const fastStart = kits.length > 0 ? paidLevels(plan, "fast_start") : [];
-  const upline = await earningUpline(db, order.memberId, Math.max(0, ...[...direct, ...fastStart].map((rate) => rate.level)));
+  const upline = await earningUpline(db, order, Math.max(0, ...[...direct, ...fastStart].map((rate) => rate.level)));
   const at = (level: number) => upline.find((member) => member.level === level);
   const common = { sourceMemberId: order.memberId, orderId: order.id, period: order.period, payableAt: payableAfterHold(plan, order.confirmedAt) };
   const lines: NewCommissionLine[] = [];
   for (const { level, percent } of direct) {
     const receiver = at(level);
     if (!receiver) continue;
-    lines.push({ ...common, key: `direct:order:${order.id}:level:${level}`, receiverId: receiver.id, bonusType: "direct", level, originAmount: order.vn.times(percent).dividedBy(100), originCurrency: order.currency, receiverCurrency: receiver.currency });
+    lines.push({ ...common, key: `direct:order:${order.id}:level:${level}`, receiverId: receiver.id, bonusType: "direct", level, originAmount: order.vn.times(percent).dividedBy(100), originCurrency: order.currency, ...paidTo(receiver, order.currency) });
   }
   const prices = await kitPrices(db, kits.map((kit) => kit.sku));
   for (const { level, percent } of fastStart) {
@@ -75,10 +79,16 @@ export async function instantBonusLines(db: Database, plan: Plan, order: PaidOrd
       level,
       originAmount: priced.base.times(percent).dividedBy(100),
       originCurrency: priced.currency,
-      receiverCurrency: receiver.currency,
+      ...paidTo(receiver, priced.currency),
     });
   }
   return lines;
+}
+
+/** The receiver's currency and, for a line in another currency, the rate the upline read (none in force: left to createCommissionLines, which refuses). */
+function paidTo(receiver: UplineMember, originCurrency: string): Pick<NewCommissionLine, "receiverCurrency" | "originRate"> {
+  const rate = originCurrency !== receiver.currency && receiver.rate !== null ? new Dec(receiver.rate) : undefined;
+  return { receiverCurrency: receiver.currency, originRate: rate };
 }
 
 async function kitPrices(db: Database, skus: string[]): Promise<Map<string, Dec>> {

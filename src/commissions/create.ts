@@ -4,7 +4,7 @@ import { intArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
 import { prepared } from "../db/prepared";
 import type { Dec } from "../money/decimal";
-import { ratesInForce } from "../money/exchange";
+import { convert, ratesInForce } from "../money/exchange";
 import type { Plan } from "../plan/plan";
 import { commissionLineTable, type BonusType } from "./commissions.sql";
 import { commissionLinesByKey, type CommissionLine } from "./lines";
@@ -23,6 +23,8 @@ export interface NewCommissionLine {
   originCurrency: string;
   /** The receiver's currency, when the caller has just read it (saves a lookup). */
   receiverCurrency?: string;
+  /** The rate from the origin currency to the receiver's in force at the calculation, when the caller has just read it (rateInForce; saves a lookup). */
+  originRate?: Dec;
   payableAt: Date;
 }
 
@@ -45,9 +47,12 @@ export async function createCommissionLines(db: Database, lines: NewCommissionLi
     if (!currency) throw new Error(`commission receiver ${line.receiverId} does not exist`);
     return { line, currency };
   });
-  const rates = await ratesInForce(db, rows.map(({ line, currency }) => ({ from: line.originCurrency, to: currency })), calculatedAt);
+  const unknownRates = rows.filter(({ line }) => line.originRate === undefined);
+  const rates = await ratesInForce(db, unknownRates.map(({ line, currency }) => ({ from: line.originCurrency, to: currency })), calculatedAt);
+  const conversion = (line: NewCommissionLine, currency: string) =>
+    line.originRate === undefined ? rates.convert(line.originAmount, line.originCurrency, currency) : convert(line.originAmount, line.originRate);
   const priced = rows
-    .map(({ line, currency }) => ({ line, currency, ...rates.convert(line.originAmount, line.originCurrency, currency) }))
+    .map(({ line, currency }) => ({ line, currency, ...conversion(line, currency) }))
     .filter(({ origin, converted }) => !origin.isZero() && !converted.isZero());
   const stored = new Map<string, CommissionLine>();
   for (let at = 0; at < priced.length; at += INSERT_CHUNK) {

@@ -1,5 +1,5 @@
 import type Decimal from "decimal.js";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { textArray } from "../db/arrays";
 import type { Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
@@ -46,23 +46,25 @@ export class RateBook {
 }
 
 /**
- * For each ordered pair, the rate with the latest `effective_from` at or before `at`. Read fresh on
- * every call (one indexed query), so a rate set by finance applies from its instant on every
- * function instance at once.
+ * The rate from currency `from` to `to` in force at `at`: the one with the latest `effective_from`
+ * at or before it (null if none), as an SQL expression, so a statement that reads a currency can
+ * read its rate too. Read fresh every time (an index probe), so a rate set by finance applies from
+ * its instant on every function instance at once.
  */
+export const rateInForce = (from: SQL, to: SQL, at: Date) =>
+  sql`(select r.rate from exchange_rate r where r.from_currency = ${from}::bpchar and r.to_currency = ${to}::bpchar and r.effective_from <= ${at.toISOString()}::timestamptz
+       order by r.effective_from desc limit 1)`;
+
+/** The rates in force at `at` for these ordered pairs, in one query. */
 export async function ratesInForce(db: Database, pairs: { from: string; to: string }[], at: Date): Promise<RateBook> {
   const wanted = [...new Set(pairs.filter((pair) => pair.from !== pair.to).map((pair) => `${pair.from}>${pair.to}`))];
   if (wanted.length === 0) return new RateBook(at, new Map());
   const [froms, tos] = [wanted.map((pair) => pair.slice(0, 3)), wanted.map((pair) => pair.slice(4))];
-  const rows = await preparedQuery<{ pair: string; rate: string }>(
+  const rows = await preparedQuery<{ pair: string; rate: string | null }>(
     db,
-    sql`select distinct on (from_currency, to_currency) from_currency || '>' || to_currency as pair, rate::text as rate
-        from exchange_rate
-        where (from_currency, to_currency) in (select * from unnest(${textArray(froms)}, ${textArray(tos)}))
-          and effective_from <= ${at.toISOString()}::timestamptz
-        order by from_currency, to_currency, effective_from desc`,
+    sql`select p.f || '>' || p.t as pair, ${rateInForce(sql`p.f`, sql`p.t`, at)}::text as rate from unnest(${textArray(froms)}, ${textArray(tos)}) as p(f, t)`,
   );
-  return new RateBook(at, new Map(rows.map((row) => [row.pair, new Dec(row.rate)])));
+  return new RateBook(at, new Map(rows.flatMap((row) => (row.rate === null ? [] : [[row.pair, new Dec(row.rate)] as const]))));
 }
 
 export async function rateAt(db: Database, from: string, to: string, at: Date): Promise<Dec> {

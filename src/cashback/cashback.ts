@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { now } from "../clock";
 import { query, type Database } from "../db/client";
-import { preparedQuery } from "../db/prepared";
 import { Dec, money, round2, type Money } from "../money/decimal";
 import { periodBounds, periodOf } from "../periods/calendar";
 import type { Plan } from "../plan/plan";
@@ -44,11 +43,11 @@ export async function releaseCashback(tx: Database, orderId: number): Promise<vo
 /**
  * At the order's confirmation: its reserved credit is used, even if the period has ended since
  * checkout (the buyer was charged the discounted total). Reads only through this order's id, so it
- * never waits on a credit another transaction is reserving.
+ * never waits on a credit another transaction is reserving. A statement for the confirmation to run
+ * with its own update of the order (one round trip).
  */
-export async function useReservedCashback(tx: Database, orderId: number, at: Date): Promise<void> {
-  await preparedQuery(tx, sql`update cashback_credit set status = 'used', used_at = ${at.toISOString()}::timestamptz where reserved_order_id = ${orderId} and status = 'reserved'`);
-}
+export const useReservedCashback = (orderId: number, at: Date) =>
+  sql`update cashback_credit set status = 'used', used_at = ${at.toISOString()}::timestamptz where reserved_order_id = ${orderId} and status = 'reserved'`;
 
 /**
  * At a confirmation that takes the buyer's period PV from below the plan's threshold to or above it:

@@ -1,23 +1,47 @@
-import { asc, eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { achievementLines } from "../bonuses/achievement";
 import { instantBonusLines } from "../bonuses/instant";
 import type { PaidOrder } from "../bonuses/paid-order";
 import { grantCashback, useReservedCashback } from "../cashback/cashback";
 import { now } from "../clock";
 import { createCommissionLines } from "../commissions/create";
-import type { Database } from "../db/client";
-import { prepared } from "../db/prepared";
+import { withNumericId, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { notFound } from "../errors";
 import { earnLoyalty } from "../loyalty/loyalty";
 import { treeShapeShared } from "../members/tree";
 import { Dec } from "../money/decimal";
-import { isConfirmed, orderLineTable, orderTable } from "../orders/orders.sql";
+import { isConfirmed, type OrderStatus } from "../orders/orders.sql";
 import { assignPeriod } from "../periods/periods";
 import { getPlan } from "../plan/plan";
 import { promoteQualified } from "../ranks/promote";
 import { addVolume } from "../volumes/add-volume";
 
 export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
+
+/** What a confirmation reads of its order, under the order's lock. */
+export interface ConfirmableOrder {
+  id: number;
+  memberId: number;
+  status: OrderStatus;
+  currency: string;
+  vn: string;
+  pv: string;
+  paymentReference: string | null;
+  lines: { sku: string; kind: "kit" | "product"; quantity: number; unitPrice: string }[];
+}
+
+/** The ConfirmableOrder columns of order `o`, for a caller that locks and reads the order in a statement of its own. */
+export const confirmableColumns = sql`o.id, o.member_id as "memberId", o.status, trim(o.currency) as currency, o.vn::text as vn, o.pv::text as pv,
+  o.payment_reference as "paymentReference",
+  (select json_agg(json_build_object('sku', l.sku, 'kind', l.kind, 'quantity', l.quantity, 'unitPrice', l.unit_price::text) order by l.line_no)
+   from order_line l where l.order_id = o.id) as lines`;
+
+/** The order row locked FOR NO KEY UPDATE (see confirmPayment), with its lines. */
+async function lockConfirmable(tx: Database, orderId: number): Promise<ConfirmableOrder | undefined> {
+  const [row] = await preparedQuery<ConfirmableOrder>(tx, sql`select ${confirmableColumns} from orders o where o.id = ${orderId} for no key update`);
+  return row && withNumericId<ConfirmableOrder>(row);
+}
 
 /**
  * THE payment confirmation, whatever the channel (Stripe webhook, wallet, staff), in the caller's
@@ -40,28 +64,23 @@ export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
  * own loyalty and reserved-credit rows; the buyer's volume row; the buyer's member row; a new
  * cashback credit (read first, written only if none exists: it never waits on a reservation).
  */
-export async function confirmPayment(tx: Database, input: { orderId: number; confirmedAt: Date; reference?: string }): Promise<{ outcome: ConfirmOutcome }> {
-  // The order row, locked, with its lines (one statement: they are read anyway).
-  const rows = await prepared(
-    tx
-      .select({ order: orderTable, line: { sku: orderLineTable.sku, kind: orderLineTable.kind, quantity: orderLineTable.quantity, unitPrice: orderLineTable.unitPrice } })
-      .from(orderTable)
-      .innerJoin(orderLineTable, eq(orderLineTable.orderId, orderTable.id))
-      .where(eq(orderTable.id, input.orderId))
-      .orderBy(asc(orderLineTable.lineNo))
-      .for("no key update", { of: orderTable }),
-  );
-  const order = rows[0]?.order;
+export async function confirmPayment(
+  tx: Database,
+  input: { orderId: number; confirmedAt: Date; reference?: string; locked?: ConfirmableOrder },
+): Promise<{ outcome: ConfirmOutcome }> {
+  const order = input.locked ?? (await lockConfirmable(tx, input.orderId));
   if (!order) throw notFound("Order");
+  if (order.id !== input.orderId) throw new Error(`confirmPayment of order ${input.orderId} was given order ${order.id}`);
   if (order.status !== "pending_payment") return { outcome: isConfirmed(order.status) ? "already_confirmed" : "not_pending" };
   const { confirmedAt } = input;
   const plan = await getPlan(tx);
   const { period, arrivedLate } = await assignPeriod(tx, confirmedAt, { firstLock: treeShapeShared });
-  await prepared(
-    tx
-      .update(orderTable)
-      .set({ status: "paid", paymentConfirmedAt: confirmedAt, period, arrivedLate, paymentReference: input.reference ?? order.paymentReference, updatedAt: now() })
-      .where(eq(orderTable.id, order.id)),
+  await preparedQuery(
+    tx,
+    sql`with used_credit as (${useReservedCashback(order.id, confirmedAt)})
+        update orders set status = 'paid', payment_confirmed_at = ${confirmedAt.toISOString()}::timestamptz, period = ${period}, arrived_late = ${arrivedLate},
+               payment_reference = ${input.reference ?? order.paymentReference}, updated_at = ${now().toISOString()}::timestamptz
+        where id = ${order.id}`,
   );
   const paid: PaidOrder = {
     id: order.id,
@@ -70,11 +89,10 @@ export async function confirmPayment(tx: Database, input: { orderId: number; con
     vn: new Dec(order.vn),
     period,
     confirmedAt,
-    lines: rows.map(({ line }) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
+    lines: order.lines.map((line) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
   };
 
   await createCommissionLines(tx, await instantBonusLines(tx, plan, paid), confirmedAt);
-  await useReservedCashback(tx, order.id, confirmedAt);
   // A late arrival's own month was settled at its close: it earns no loyalty points there.
   if (!arrivedLate) await earnLoyalty(tx, plan, { memberId: order.memberId, orderId: order.id, month: period, confirmedAt });
 

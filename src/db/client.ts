@@ -90,6 +90,9 @@ export async function closeDatabase(): Promise<void> {
   if (current) await (await current).close();
 }
 
+/** A bigint id comes back from a raw statement as text (its range exceeds a JS number's); ours stay far below 2^53. */
+export const withNumericId = <T extends { id: number }>(row: Omit<T, "id"> & { id: string | number }): T => ({ ...row, id: Number(row.id) }) as T;
+
 /** Rows of a raw SQL statement, whatever the driver (they all answer `{ rows }`). */
 export async function query<T>(db: Database, statement: SQL): Promise<T[]> {
   const result = (await db.execute(statement)) as unknown as { rows: T[] };

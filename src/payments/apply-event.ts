@@ -67,7 +67,7 @@ async function onSucceeded(tx: Database, event: Extract<PaymentEvent, { type: "p
     return needsReview(tx, event, order, `Received ${event.amount} ${event.currency} minor units; the order's total is ${expected} ${order.currency} minor units`);
   }
   if (order.paymentIntentId === null) await tx.update(orderTable).set({ paymentIntentId: event.intentId }).where(eq(orderTable.id, order.id));
-  const { outcome } = await confirmPayment(tx, { orderId: order.id, confirmedAt: event.createdAt });
+  const { outcome } = await confirmPayment(tx, { orderId: order.id, confirmedAt: event.createdAt, locked: order });
   if (outcome !== "confirmed") throw new Error(`order ${order.id} was pending under lock, yet confirmPayment answered ${outcome}`);
   if (order.hasDeferred) await applyDeferred(tx, order.id);
   return result("applied");

@@ -1,20 +1,18 @@
 import { eq, sql } from "drizzle-orm";
 import { now } from "../clock";
-import type { Database } from "../db/client";
+import { withNumericId, type Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
+import { confirmableColumns, type ConfirmableOrder } from "../confirmation/confirm-payment";
 import { orderTable, stripeEventTable, type StripeEventOutcome } from "../orders/orders.sql";
 
 // The webhook inbox (stripe_event) and the order row it serialises on. Every event for an order
 // claims its event row, then locks the order row and decides from what it reads under that lock,
 // in the same transaction as the effects, so an event applies exactly once.
 
-export interface LockedOrder {
-  id: number;
-  memberId: number;
-  status: (typeof orderTable.$inferSelect)["status"];
+/** The order as an event's transaction reads it under its lock: enough to decide the event, and to confirm the order. */
+export interface LockedOrder extends ConfirmableOrder {
   paymentMethod: (typeof orderTable.$inferSelect)["paymentMethod"];
   paymentIntentId: string | null;
-  currency: string;
   /** Minor units of the currency, for Stripe amounts. */
   decimals: number;
   total: string;
@@ -29,12 +27,11 @@ export interface EventResult {
 }
 
 /** The LockedOrder columns of order `o` (joined to its currency `c`). */
-const lockedOrderColumns = sql`o.id, o.member_id as "memberId", o.status, o.payment_method as "paymentMethod", o.payment_intent_id as "paymentIntentId",
-  trim(o.currency) as currency, c.decimals, o.total::text as total, o.refunded_amount::text as "refundedAmount",
+const lockedOrderColumns = sql`${confirmableColumns}, o.payment_method as "paymentMethod", o.payment_intent_id as "paymentIntentId",
+  c.decimals, o.total::text as total, o.refunded_amount::text as "refundedAmount",
   exists (select 1 from stripe_event d where d.order_id = o.id and d.outcome = 'deferred') as "hasDeferred"`;
 
-/** A bigint comes back from a raw query as text. */
-const lockedOrder = (row: Omit<LockedOrder, "id"> & { id: string | number }): LockedOrder => ({ ...row, id: Number(row.id) });
+const lockedOrder = (row: LockedOrder) => withNumericId<LockedOrder>(row);
 
 export async function lockOrder(tx: Database, orderId: number): Promise<LockedOrder | undefined> {
   const [row] = await preparedQuery<LockedOrder>(tx, sql`select ${lockedOrderColumns} from orders o join currency c on c.code = o.currency where o.id = ${orderId} for update of o`);

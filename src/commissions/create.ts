@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { now } from "../clock";
-import { intArray } from "../db/arrays";
+import { intArray, numericArray, textArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
-import { prepared } from "../db/prepared";
+import { preparedQuery } from "../db/prepared";
+import { allColumns, tableRow } from "../db/table-rows";
 import type { Dec } from "../money/decimal";
 import { convert, ratesInForce } from "../money/exchange";
 import type { Plan } from "../plan/plan";
@@ -54,42 +55,29 @@ export async function createCommissionLines(db: Database, lines: NewCommissionLi
   const priced = rows
     .map(({ line, currency }) => ({ line, currency, ...conversion(line, currency) }))
     .filter(({ origin, converted }) => !origin.isZero() && !converted.isZero());
-  const stored = new Map<string, CommissionLine>();
-  for (let at = 0; at < priced.length; at += INSERT_CHUNK) {
-    const inserted = await prepared(
-      db
-        .insert(commissionLineTable)
-      .values(
-        priced.slice(at, at + INSERT_CHUNK).map(({ line, currency, origin, rate, converted }) => ({
-          naturalKey: line.key,
-          receiverId: line.receiverId,
-          bonusType: line.bonusType,
-          sourceMemberId: line.sourceMemberId ?? null,
-          orderId: line.orderId ?? null,
-          period: line.period,
-          level: line.level ?? null,
-          originAmount: origin.toFixed(2),
-          originCurrency: line.originCurrency,
-          rate: rate.toFixed(),
-          amount: converted.toFixed(2),
-          currency,
-          payableAt: line.payableAt,
-          createdAt: calculatedAt,
-        })),
-      )
-        .onConflictDoNothing({ target: commissionLineTable.naturalKey })
-        .returning(),
-    );
-    for (const line of inserted) stored.set(line.naturalKey, line);
-  }
+  if (priced.length === 0) return [];
+  const nullable = (values: (number | null | undefined)[]) => `{${values.map((value) => value ?? "NULL").join(",")}}`;
+  const inserted = await preparedQuery<Record<string, unknown>>(
+    db,
+    sql`insert into commission_line (natural_key, receiver_id, bonus_type, source_member_id, order_id, period, level,
+                                     origin_amount, origin_currency, rate, amount, currency, payable_at, created_at)
+        select * from unnest(
+          ${textArray(priced.map((p) => p.line.key))}, ${intArray(priced.map((p) => p.line.receiverId))}, ${textArray(priced.map((p) => p.line.bonusType))},
+          ${nullable(priced.map((p) => p.line.sourceMemberId))}::int[], ${nullable(priced.map((p) => p.line.orderId))}::bigint[],
+          ${textArray(priced.map((p) => p.line.period))}, ${nullable(priced.map((p) => p.line.level))}::smallint[],
+          ${numericArray(priced.map((p) => p.origin.toFixed(2)))}, ${textArray(priced.map((p) => p.line.originCurrency))},
+          ${numericArray(priced.map((p) => p.rate.toFixed()))}, ${numericArray(priced.map((p) => p.converted.toFixed(2)))},
+          ${textArray(priced.map((p) => p.currency))}, ${textArray(priced.map((p) => p.line.payableAt.toISOString()))}::timestamptz[],
+          array_fill(${calculatedAt.toISOString()}::timestamptz, array[${priced.length}::int]))
+        on conflict (natural_key) do nothing
+        returning ${allColumns(commissionLineTable)}`,
+  );
+  const stored = new Map(inserted.map((raw) => tableRow(commissionLineTable, raw)).map((line) => [line.naturalKey, line]));
   // Keys created before (a replay): their first line stands.
   const existing = priced.filter((p) => !stored.has(p.line.key));
   if (existing.length > 0) for (const [key, line] of await commissionLinesByKey(db, existing.map((p) => p.line.key))) stored.set(key, line);
   return priced.map((p) => stored.get(p.line.key)!);
 }
-
-/** Rows per INSERT: 14 parameters each stays far below PostgreSQL's 65,535 per statement. */
-const INSERT_CHUNK = 1_000;
 
 /** Each receiver's currency: as the caller read it, else from the member's country. */
 async function receiverCurrencies(db: Database, lines: NewCommissionLine[]): Promise<Map<number, string>> {

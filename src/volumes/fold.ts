@@ -78,7 +78,7 @@ const folding = new WeakMap<Database, FoldState>();
  * many small ones. Measured on the 1M tree: 1,000 events folded as one batch took 0.36 ms of
  * database CPU each; folded as they came (batches of about 10) about 1 ms each.
  */
-const GATHER_MS = 250;
+const GATHER_MS = 500;
 
 async function foldUntilEmpty(db: Database, options: { budgetMs?: number }, state: FoldState): Promise<{ events: number }> {
   const started = Date.now();

@@ -45,8 +45,9 @@ async function lockConfirmable(tx: Database, orderId: number): Promise<Confirmab
 
 /**
  * THE payment confirmation, whatever the channel (Stripe webhook, wallet, staff), in the caller's
- * transaction (SPEC.md section 7, decision 007). Locks the order; unless it is pending_payment it
- * changes nothing (so a replayed confirmation is harmless). Otherwise:
+ * transaction (SPEC.md section 7, decision 007). Locks the order (or takes it as `locked`: read by
+ * the caller under its own lock in this transaction, as the webhook's claim does); unless it is
+ * pending_payment it changes nothing (so a replayed confirmation is harmless). Otherwise:
  * - the period: the one containing confirmedAt (Mexico City), or the next open one if it closed;
  * - the order paid, with its confirmation instant and reference;
  * - its PV to the buyer's period PV and PVG, and a volume event that the fold, right after this
@@ -61,7 +62,7 @@ async function lockConfirmable(tx: Database, orderId: number): Promise<Confirmab
  * the order (a webhook's inbox row, say) take the lock without waiting on another such inserter.
  *
  * Lock order (decision 007): order row; tree shape and period (shared advisory locks); the buyer's
- * own loyalty and reserved-credit rows; the buyer's volume row; the buyer's member row; a new
+ * reserved credit (with the order's update) and loyalty rows; the buyer's volume row; the buyer's member row; a new
  * cashback credit (read first, written only if none exists: it never waits on a reservation).
  */
 export async function confirmPayment(

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { achievementLines } from "../bonuses/achievement";
-import { instantBonusLines } from "../bonuses/instant";
+import { earningUpline, instantBonusLines, type UplineMember } from "../bonuses/instant";
 import type { PaidOrder } from "../bonuses/paid-order";
 import { grantCashback, useReservedCashback } from "../cashback/cashback";
 import { now } from "../clock";
@@ -76,13 +76,6 @@ export async function confirmPayment(
   const { confirmedAt } = input;
   const plan = await getPlan(tx);
   const { period, arrivedLate } = await assignPeriod(tx, confirmedAt, { firstLock: treeShapeShared });
-  await preparedQuery(
-    tx,
-    sql`with used_credit as (${useReservedCashback(order.id, confirmedAt)})
-        update orders set status = 'paid', payment_confirmed_at = ${confirmedAt.toISOString()}::timestamptz, period = ${period}, arrived_late = ${arrivedLate},
-               payment_reference = ${input.reference ?? order.paymentReference}, updated_at = ${now().toISOString()}::timestamptz
-        where id = ${order.id}`,
-  );
   const paid: PaidOrder = {
     id: order.id,
     memberId: order.memberId,
@@ -92,8 +85,18 @@ export async function confirmPayment(
     confirmedAt,
     lines: order.lines.map((line) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
   };
-
-  await createCommissionLines(tx, await instantBonusLines(tx, plan, paid), confirmedAt);
+  // One statement: the order paid, its reserved credit used, and the upline its instant bonuses reach read.
+  const [row] = await preparedQuery<{ upline: UplineMember[] }>(
+    tx,
+    sql`with used_credit as (${useReservedCashback(order.id, confirmedAt)}),
+        paid as (
+          update orders set status = 'paid', payment_confirmed_at = ${confirmedAt.toISOString()}::timestamptz, period = ${period}, arrived_late = ${arrivedLate},
+                 payment_reference = ${input.reference ?? order.paymentReference}, updated_at = ${now().toISOString()}::timestamptz
+          where id = ${order.id}
+        )
+        select ${earningUpline(plan, paid)} as upline`,
+  );
+  await createCommissionLines(tx, await instantBonusLines(tx, plan, paid, row!.upline), confirmedAt);
   // A late arrival's own month was settled at its close: it earns no loyalty points there.
   if (!arrivedLate) await earnLoyalty(tx, plan, { memberId: order.memberId, orderId: order.id, month: period, confirmedAt });
 

@@ -31,11 +31,9 @@ const lockedOrderColumns = sql`${confirmableColumns}, o.payment_method as "payme
   c.decimals, o.total::text as total, o.refunded_amount::text as "refundedAmount",
   exists (select 1 from stripe_event d where d.order_id = o.id and d.outcome = 'deferred') as "hasDeferred"`;
 
-const lockedOrder = (row: LockedOrder) => withNumericId<LockedOrder>(row);
-
 export async function lockOrder(tx: Database, orderId: number): Promise<LockedOrder | undefined> {
   const [row] = await preparedQuery<LockedOrder>(tx, sql`select ${lockedOrderColumns} from orders o join currency c on c.code = o.currency where o.id = ${orderId} for update of o`);
-  return row && lockedOrder(row);
+  return row && withNumericId<LockedOrder>(row);
 }
 
 /**
@@ -71,7 +69,7 @@ export async function claimEvent(
         ) o on true`,
   );
   if (!row!.claimed) return { claimed: false };
-  return { claimed: true, order: row!.order && lockedOrder(row!.order) };
+  return { claimed: true, order: row!.order && withNumericId<LockedOrder>(row!.order) };
 }
 
 export async function recordOutcome(tx: Database, eventId: string, result: EventResult): Promise<void> {

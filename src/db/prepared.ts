@@ -39,7 +39,7 @@ interface Preparable<R> {
 
 /** Where drizzle's node-postgres and Neon prepared queries keep the text and name they send. */
 interface QueryConfigs {
-  rawQueryConfig?: { name?: string; text: string };
+  rawQueryConfig?: { name?: string; text?: string };
   queryConfig?: { name?: string; text: string };
 }
 
@@ -51,6 +51,7 @@ interface QueryConfigs {
 export function prepared<R>(builder: Preparable<R>): Promise<R> {
   const query = builder.prepare("");
   const { rawQueryConfig, queryConfig } = query as QueryConfigs;
-  if (rawQueryConfig && queryConfig) rawQueryConfig.name = queryConfig.name = statementName(rawQueryConfig.text);
+  // PGlite's prepared query has configs of another shape (no text) and no names: left as it is.
+  if (typeof rawQueryConfig?.text === "string" && queryConfig) rawQueryConfig.name = queryConfig.name = statementName(rawQueryConfig.text);
   return query.execute();
 }

@@ -30,7 +30,7 @@ function paidLevels(plan: Plan, bonus: "direct" | "fast_start"): { level: number
 }
 
 /** The levels the order pays: direct ones when it has VN, fast-start ones when it holds a kit. */
-function levelsPaid(plan: Plan, order: PaidOrder) {
+function levelsOf(plan: Plan, order: PaidOrder) {
   const direct = order.vn.gt(0) ? paidLevels(plan, "direct") : [];
   const fastStart = order.lines.some((line) => line.kind === "kit") ? paidLevels(plan, "fast_start") : [];
   return { direct, fastStart, deepest: Math.max(0, ...[...direct, ...fastStart].map((rate) => rate.level)) };
@@ -42,7 +42,7 @@ function levelsPaid(plan: Plan, order: PaidOrder) {
  * confirmation reads it in its own update of the order (one round trip fewer).
  */
 export function earningUpline(plan: Plan, order: PaidOrder): SQL {
-  const levels = levelsPaid(plan, order).deepest;
+  const levels = levelsOf(plan, order).deepest;
   if (levels === 0) return sql`'[]'::json`;
   return sql`(select coalesce(json_agg(u), '[]'::json) from (
       select a.id, b.depth - a.depth as level, trim(c.currency) as currency,
@@ -61,7 +61,7 @@ export function earningUpline(plan: Plan, order: PaidOrder): SQL {
  * earningUpline read it.
  */
 export async function instantBonusLines(db: Database, plan: Plan, order: PaidOrder, upline: UplineMember[]): Promise<NewCommissionLine[]> {
-  const { direct, fastStart } = levelsPaid(plan, order);
+  const { direct, fastStart } = levelsOf(plan, order);
   const kits = order.lines.filter((line) => line.kind === "kit");
   const at = (level: number) => upline.find((member) => member.level === level);
   const common = { sourceMemberId: order.memberId, orderId: order.id, period: order.period, payableAt: payableAfterHold(plan, order.confirmedAt) };

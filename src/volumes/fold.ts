@@ -37,13 +37,15 @@ export async function lockFold(tx: Database): Promise<void> {
  * folder holds it; every folder, after releasing the lock on a batch that found nothing left,
  * looks once more and folds again if anything is pending. That look comes after the release, so
  * after the commit of any event whose caller found the lock taken. (A folder that dies leaves
- * its events to the next fold or the sweep.) Stops taking batches once `budgetMs` has passed.
+ * its events to the next fold or the sweep.) Stops taking batches once `budgetMs` (default 5 s)
+ * has passed.
  *
  * Within one process (a busy function instance, the local server) a caller that finds this
  * process already folding on the same database does not even try the lock: it asks that fold to
  * look again before it ends, and shares its promise.
  */
 export function foldVolumes(db: Database, options: { budgetMs?: number } = {}): Promise<{ events: number }> {
+  const budget = { startedAt: Date.now(), ms: options.budgetMs ?? DEFAULT_BUDGET_MS };
   const current = folding.get(db);
   if (current) {
     current.again = true;
@@ -53,8 +55,8 @@ export function foldVolumes(db: Database, options: { budgetMs?: number } = {}): 
   state.done = (async () => {
     let events = 0;
     try {
-      do events += (await foldUntilEmpty(db, options, state)).events;
-      while (state.again);
+      do events += (await foldUntilEmpty(db, budget, state)).events;
+      while (state.again && !spent(budget));
       return { events };
     } finally {
       folding.delete(db);
@@ -83,8 +85,21 @@ const folding = new WeakMap<Database, FoldState>();
  */
 const GATHER_MS = 500;
 
-async function foldUntilEmpty(db: Database, options: { budgetMs?: number }, state: FoldState): Promise<{ events: number }> {
-  const started = Date.now();
+/**
+ * An invocation's fold stops taking batches after this long (the sweep gives its own budget): under
+ * a steady load a busy instance would otherwise fold for as long as the load lasts, past its
+ * function's time limit. What it leaves goes to the next fold or the sweep.
+ */
+const DEFAULT_BUDGET_MS = 5_000;
+
+interface Budget {
+  startedAt: number;
+  ms: number;
+}
+
+const spent = (budget: Budget) => Date.now() - budget.startedAt > budget.ms;
+
+async function foldUntilEmpty(db: Database, budget: Budget, state: FoldState): Promise<{ events: number }> {
   let events = 0;
   let gather = false;
   for (;;) {
@@ -98,7 +113,7 @@ async function foldUntilEmpty(db: Database, options: { budgetMs?: number }, stat
     });
     if (folded === null) return { events };
     events += folded;
-    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) return { events };
+    if (spent(budget)) return { events };
     if (folded === 0 && !(await anyPending(db))) return { events };
     gather = folded > 0 && (state.again || (await anyPending(db)));
   }

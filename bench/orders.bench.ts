@@ -91,8 +91,10 @@ async function measureConfirmations(db: Database, report: BenchContext["report"]
     const deadlocksBefore = await deadlocks(db);
     const reader = startPvgReader(process.env.DATABASE_URL!, period, buyers.spread.slice(0, 500));
     // Each client with its own connection, as each concurrent function instance has its own: the
-    // same core the webhook handler calls, on a pool as large as the clients (the shared one has 10).
-    const pool = await connect(process.env.DATABASE_URL, { poolMax: CLIENTS });
+    // same core the webhook handler calls, on a pool as large as the clients (the shared one has 10),
+    // plus one for the fold, which holds its connection while it gathers (decision 010) as an
+    // instance's fold holds one of that instance's own.
+    const pool = await connect(process.env.DATABASE_URL, { poolMax: CLIENTS + 1 });
     const failures: string[] = [];
     const folds: Promise<unknown>[] = [];
     let next = 0;

@@ -15,7 +15,7 @@ import { isConfirmed, type OrderStatus } from "../orders/orders.sql";
 import { assignPeriod } from "../periods/periods";
 import { getPlan } from "../plan/plan";
 import { promoteQualified } from "../ranks/promote";
-import { buyerVolume, volumeAdded, type VolumeRow } from "../volumes/add-volume";
+import { addVolume } from "../volumes/add-volume";
 
 export type ConfirmOutcome = "confirmed" | "already_confirmed" | "not_pending";
 
@@ -62,9 +62,8 @@ async function lockConfirmable(tx: Database, orderId: number): Promise<Confirmab
  * the order (a webhook's inbox row, say) take the lock without waiting on another such inserter.
  *
  * Lock order (decision 007): order row; tree shape and period (shared advisory locks); the buyer's
- * reserved credit and volume row (in the order's update statement); the buyer's loyalty row; the
- * buyer's member row; a new cashback credit (read first, written only if none exists: it never
- * waits on a reservation).
+ * reserved credit (with the order's update) and loyalty rows; the buyer's volume row; the buyer's member row; a new
+ * cashback credit (read first, written only if none exists: it never waits on a reservation).
  */
 export async function confirmPayment(
   tx: Database,
@@ -86,26 +85,24 @@ export async function confirmPayment(
     confirmedAt,
     lines: order.lines.map((line) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
   };
-  const pv = new Dec(order.pv);
-  const volume = pv.isZero() ? undefined : { memberId: order.memberId, orderId: order.id, period, pv, at: confirmedAt, careerFrom: plan.ranks[0]?.minPv };
-  // One statement: the order paid, its reserved credit used, the buyer's volume added, and the
-  // upline its instant bonuses reach read.
-  const [row] = await preparedQuery<{ upline: UplineMember[]; buyer: VolumeRow | null }>(
+  // One statement: the order paid, its reserved credit used, and the upline its instant bonuses reach read.
+  const [row] = await preparedQuery<{ upline: UplineMember[] }>(
     tx,
     sql`with used_credit as (${useReservedCashback(order.id, confirmedAt)}),
         paid as (
           update orders set status = 'paid', payment_confirmed_at = ${confirmedAt.toISOString()}::timestamptz, period = ${period}, arrived_late = ${arrivedLate},
                  payment_reference = ${input.reference ?? order.paymentReference}, updated_at = ${now().toISOString()}::timestamptz
           where id = ${order.id}
-        )${volume ? sql`, ${volumeAdded(volume)}` : sql``}
-        select ${earningUpline(plan, paid)} as upline, ${volume ? sql`(select to_json(b) from (${buyerVolume(volume)}) b)` : sql`null::json`} as buyer`,
+        )
+        select ${earningUpline(plan, paid)} as upline`,
   );
   await createCommissionLines(tx, await instantBonusLines(tx, plan, paid, row!.upline), confirmedAt);
   // A late arrival's own month was settled at its close: it earns no loyalty points there.
   if (!arrivedLate) await earnLoyalty(tx, plan, { memberId: order.memberId, orderId: order.id, month: period, confirmedAt });
 
-  const buyer = row!.buyer;
-  if (!buyer) return { outcome: "confirmed" };
+  const pv = new Dec(order.pv);
+  if (pv.isZero()) return { outcome: "confirmed" };
+  const buyer = await addVolume(tx, { memberId: order.memberId, orderId: order.id, period, pv, at: confirmedAt, careerFrom: plan.ranks[0]?.minPv });
   const cause = { orderId: order.id, buyerId: order.memberId, period, at: confirmedAt };
   const promotions = await promoteQualified(tx, plan, [buyer], async (ids) => new Map(ids.map((id) => [id, cause])));
   await createCommissionLines(tx, await achievementLines(tx, plan, promotions), confirmedAt);

@@ -14,15 +14,6 @@ export interface VolumeRow {
   careerPosition: number | null;
 }
 
-export interface VolumeInput {
-  memberId: number;
-  orderId: number;
-  period: string;
-  pv: Dec;
-  at: Date;
-  careerFrom?: Dec;
-}
-
 /**
  * Adds an order's PV (negative for a refund) to the buyer's period PV and PVG at once, and records
  * it as a volume event for the fold, which adds it to the PVG of every ancestor (docs/decisions/010).
@@ -32,30 +23,22 @@ export interface VolumeInput {
  * `careerFrom` (the lowest rank's PV) makes the same statement read the buyer's career rank when
  * their PV reaches it, so that qualification needs no further statement unless someone rises.
  */
-export async function addVolume(tx: Database, input: VolumeInput): Promise<VolumeRow> {
-  const [row] = await preparedQuery<VolumeRow>(tx, sql`with ${volumeAdded(input)} ${buyerVolume(input)}`);
+export async function addVolume(tx: Database, input: { memberId: number; orderId: number; period: string; pv: Dec; at: Date; careerFrom?: Dec }): Promise<VolumeRow> {
+  const pv = input.pv.toFixed();
+  const [row] = await preparedQuery<VolumeRow>(
+    tx,
+    sql`with upserted as (
+          insert into member_volume as v (period, member_id, pv, pvg) values (${input.period}, ${input.memberId}, ${pv}::numeric, ${pv}::numeric)
+          on conflict (period, member_id) do update set pv = v.pv + excluded.pv, pvg = v.pvg + excluded.pvg
+          returning v.member_id, v.pv, v.pvg
+        ), event as (
+          insert into volume_event (period, member_id, order_id, pv, at) values (${input.period}, ${input.memberId}, ${input.orderId}, ${pv}::numeric, ${input.at.toISOString()}::timestamptz)
+        )
+        select u.member_id as "memberId", u.pv::text as pv, u.pvg::text as pvg, ${careerPositionOf(sql`u`, input.careerFrom)} as "careerPosition"
+        from upserted u`,
+  );
   return row!;
 }
-
-/**
- * addVolume's writes as common table expressions (`added_volume`, `volume_event_added`), for a
- * caller that runs them in a statement of its own (a data-modifying WITH cannot be nested); read
- * the buyer's new totals with buyerVolume.
- */
-export function volumeAdded(input: VolumeInput): SQL {
-  const pv = input.pv.toFixed();
-  return sql`added_volume as (
-      insert into member_volume as v (period, member_id, pv, pvg) values (${input.period}, ${input.memberId}, ${pv}::numeric, ${pv}::numeric)
-      on conflict (period, member_id) do update set pv = v.pv + excluded.pv, pvg = v.pvg + excluded.pvg
-      returning v.member_id, v.pv, v.pvg
-    ), volume_event_added as (
-      insert into volume_event (period, member_id, order_id, pv, at) values (${input.period}, ${input.memberId}, ${input.orderId}, ${pv}::numeric, ${input.at.toISOString()}::timestamptz)
-    )`;
-}
-
-/** The query of the buyer's VolumeRow after volumeAdded, in the same statement. */
-export const buyerVolume = (input: VolumeInput) =>
-  sql`select u.member_id as "memberId", u.pv::text as pv, u.pvg::text as pvg, ${careerPositionOf(sql`u`, input.careerFrom)} as "careerPosition" from added_volume u`;
 
 /**
  * The career rank position of the member of volume row `v` when its PV reaches `careerFrom` and it

@@ -15,9 +15,10 @@ import type { PeriodStatus } from "./periods.sql";
 // lock (decision 007).
 
 const lockKey = (period: string) => sql`hashtext('nnp:period'), ${Number(period.replace("-", ""))}::int`;
+const sharedLock = (period: string) => sql`pg_advisory_xact_lock_shared(${lockKey(period)})`;
 
 export async function lockPeriod(tx: Database, period: string, mode: "shared" | "exclusive"): Promise<void> {
-  await preparedQuery(tx, mode === "shared" ? sql`select pg_advisory_xact_lock_shared(${lockKey(period)})` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
+  await preparedQuery(tx, mode === "shared" ? sql`select ${sharedLock(period)}` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
 }
 
 /** A lock the caller must take before the period's (the tree shape's, say), taken in the same statement: one round trip fewer. */
@@ -38,8 +39,7 @@ export function nextPeriod(period: string): string {
  */
 export async function holdPeriod(tx: Database, period: string, options: FirstLock = {}): Promise<PeriodStatus> {
   // Target list expressions run in order: the caller's lock, then the period's.
-  if (options.firstLock) await preparedQuery(tx, sql`select ${options.firstLock}, pg_advisory_xact_lock_shared(${lockKey(period)})`);
-  else await lockPeriod(tx, period, "shared");
+  await preparedQuery(tx, options.firstLock ? sql`select ${options.firstLock}, ${sharedLock(period)}` : sql`select ${sharedLock(period)}`);
   const [row] = await preparedQuery<{ status: PeriodStatus }>(
     tx,
     sql`with created as (

@@ -45,12 +45,12 @@ export async function lockFold(tx: Database): Promise<void> {
  * look again before it ends, and shares its promise.
  */
 export function foldVolumes(db: Database, options: { budgetMs?: number } = {}): Promise<{ events: number }> {
-  const budget = { startedAt: Date.now(), ms: options.budgetMs ?? DEFAULT_BUDGET_MS };
   const current = folding.get(db);
   if (current) {
     current.again = true;
     return current.done;
   }
+  const budget = { startedAt: Date.now(), ms: options.budgetMs ?? DEFAULT_BUDGET_MS };
   const state = { again: false, done: Promise.resolve({ events: 0 }) };
   state.done = (async () => {
     let events = 0;

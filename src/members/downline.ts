@@ -2,10 +2,12 @@ import { sql, type SQL } from "drizzle-orm";
 import * as v from "valibot";
 import type { Principal } from "../auth/guard";
 import { query, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { containsPattern, offsetOf, pageOf } from "../http/list";
 import { pageQuery, queryInt, type Page } from "../http/schemas";
 import { networkMemberParam, nodeInScope } from "./network-scope";
 import { below, positionTable, readTree, type Slot, type TreeNode } from "./tree";
+import { wholeLevelWindow, type PageWindow } from "./whole-level";
 
 export const downlineQuery = v.strictObject({
   member: networkMemberParam,
@@ -29,43 +31,56 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
 
 /**
  * One page of the members below, ordered by enrolment instant then member code (a total order, so
- * pages never overlap or skip). OFFSET costs the rows it skips, so pages past the middle are read
- * from the far end in reverse: no page costs more than half the list.
+ * pages never overlap or skip). A whole level of the network starts at a rank (whole-level.ts);
+ * any other page is cut with OFFSET (offsetWindow).
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
   return readTree(db, async (tx, slot) => {
     const node = await nodeInScope(tx, slot, viewer, request.member);
-    const matching = request.search === undefined ? undefined : nameOrCodeMatches(request.search);
-    const { numbered, overlay } = below(node, slot, { level: request.level, select: "order", where: matching });
-    const total = matching ? await countOf(tx, sql`select count(*) from (${numbered} union all ${overlay}) s`) : await countBelow(tx, slot, node, request.level);
-    const offset = offsetOf(request);
-    const take = Math.min(request.pageSize, total - offset);
-    if (take <= 0) return pageOf([], total, request);
-    const fromEnd = offset + take / 2 > total / 2;
-    const skip = fromEnd ? total - offset - take : offset;
-    // Each part is ordered and cut on its own, so it can walk an index in page order; the two are then merged.
-    const order = sql.raw(fromEnd ? "enrolled_at desc, member_code desc" : "enrolled_at, member_code");
-    const items = await query<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(
+    const at = { offset: offsetOf(request), pageSize: request.pageSize };
+    const wholeLevel = node.depth === 0 && node.lft !== null && request.level !== undefined && request.search === undefined;
+    const window = (wholeLevel && (await wholeLevelWindow(tx, slot, request.level!, at))) || (await offsetWindow(tx, slot, node, request, at));
+    if (!window.page) return pageOf([], window.total, request);
+    const items = await (window.planIndependent ? preparedQuery : query)<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(
       tx,
-      sql`with page as (
-            select s.id, s.enrolled_at, s.member_code
-            from ((${numbered} order by ${order} limit ${skip + take}) union all (${overlay} order by ${order} limit ${skip + take})) s
-            order by ${order} limit ${take} offset ${skip}
-          )
+      sql`with page as (${window.page})
           select m.member_code as "memberCode", m.first_name || ' ' || m.last_name as name, m.depth - ${node.depth} as level, m.country,
                  r.name as "careerRank", coalesce(v.pv, 0)::numeric(14, 2)::text as pv, coalesce(v.pvg, 0)::numeric(16, 2)::text as pvg,
                  m.enrolled_at as "enrolledAt"
           from page join member m on m.id = page.id
           left join rank r on r.code = m.career_rank
           left join member_volume v on v.period = ${period} and v.member_id = m.id
-          order by page.enrolled_at, page.member_code`,
+          order by m.enrolled_at, m.member_code`,
     );
     return pageOf(
       items.map((item) => ({ ...item, enrolledAt: new Date(item.enrolledAt).toISOString() })),
-      total,
+      window.total,
       request,
     );
   });
+}
+
+/**
+ * The page cut with OFFSET from the members below (of one level, or matching the search). OFFSET
+ * costs the rows it skips, so pages past the middle are read from the far end in reverse: no page
+ * costs more than half the list. Each part is ordered and cut on its own, so it can walk an index
+ * in page order; the two are then merged.
+ */
+async function offsetWindow(tx: Database, slot: Slot, node: TreeNode, request: DownlineQuery, at: { offset: number; pageSize: number }): Promise<PageWindow> {
+  const matching = request.search === undefined ? undefined : nameOrCodeMatches(request.search);
+  const { numbered, overlay } = below(node, slot, { level: request.level, select: "order", where: matching });
+  const total = matching ? await countOf(tx, sql`select count(*) from (${numbered} union all ${overlay}) s`) : await countBelow(tx, slot, node, request.level);
+  const take = Math.min(at.pageSize, total - at.offset);
+  if (take <= 0) return { total, page: null, planIndependent: false };
+  const fromEnd = at.offset + take / 2 > total / 2;
+  const skip = fromEnd ? total - at.offset - take : at.offset;
+  const order = sql.raw(fromEnd ? "enrolled_at desc, member_code desc" : "enrolled_at, member_code");
+  return {
+    total,
+    page: sql`select s.id from ((${numbered} order by ${order} limit ${skip + take}) union all (${overlay} order by ${order} limit ${skip + take})) s
+              order by ${order} limit ${take} offset ${skip}`,
+    planIndependent: false,
+  };
 }
 
 /** The member whose id is in `memberId` has the text in its name or member code. */

@@ -54,6 +54,7 @@ export async function run({ db, report }: BenchContext): Promise<void> {
   let typical = 0;
   for (let i = 0; i < MEMBERS; i += 1) if (Math.abs(facts.sizes[i]! - 5_000) < Math.abs(facts.sizes[typical]! - 5_000)) typical = i;
   const widest = facts.widths.indexOf(Math.max(...facts.widths.filter(Number.isFinite)));
+  const largeWidest = widestLevelBelow(shape, facts.depths, large);
   const deepLevel = 1_500;
   const staff = await issueAccessToken({ memberId: (await query<{ id: number }>(db, sql`select id from member where email = 'support@nnprotect.local'`))[0]!.id, role: "support" });
   const largeToken = await issueAccessToken({ memberId: ids[large]!, role: "member" });
@@ -73,6 +74,7 @@ export async function run({ db, report }: BenchContext): Promise<void> {
   const readAll = async (when: string) => {
     await pages(`level 3 of a ${facts.sizes[large]!.toLocaleString("en")}-member subtree${when}`, `/api/network/downline?level=3`, largeToken);
     await pages(`root's widest level (${widest})${when}`, `/api/network/downline?member=${root!.code}&level=${widest}`, staff);
+    await pages(`the ${facts.sizes[large]!.toLocaleString("en")}-member subtree's widest level (${largeWidest})${when}`, `/api/network/downline?level=${largeWidest}`, largeToken);
     await pages(`root's level ${deepLevel}${when}`, `/api/network/downline?member=${root!.code}&level=${deepLevel}`, staff);
     await pages(`root, every level${when}`, `/api/network/downline?member=${root!.code}`, staff, 50);
     await summary(`root${when}`, `/api/network/summary?member=${root!.code}`, staff, 20);
@@ -128,4 +130,18 @@ export async function run({ db, report }: BenchContext): Promise<void> {
   const moved = await timed(() => moveMember(db, { actorId: admin!.id, memberCode: code(mover), newSponsorCode: code(target) }));
   report({ measure: `move a ${facts.sizes[mover]!.toLocaleString("en")}-member subtree ${facts.depths[target]} levels deep`, value: ms(moved.ms), detail: "one transaction, audited" });
   report({ measure: "load average at end (2 cores)", value: loadavg().map((load) => load.toFixed(1)).join(" ") });
+}
+
+/** The level below `top` with the most members (parents precede children in `parents`, so one pass marks the subtree). */
+function widestLevelBelow(parents: Int32Array, depths: ArrayLike<number>, top: number): number {
+  const inside = new Uint8Array(parents.length);
+  const widths = new Map<number, number>();
+  inside[top] = 1;
+  for (let i = top + 1; i < parents.length; i += 1) {
+    if (parents[i]! < 0 || inside[parents[i]!] !== 1) continue;
+    inside[i] = 1;
+    const level = depths[i]! - depths[top]!;
+    widths.set(level, (widths.get(level) ?? 0) + 1);
+  }
+  return [...widths].reduce((best, entry) => (entry[1] > best[1] ? entry : best), [0, 0])[0];
 }

@@ -1,7 +1,7 @@
 -- order_rank: a row's place among the rows of its depth in page order (enrolled_at, member_code),
--- from 0, computed by each renumbering with the rest of the numbering. A page of a level that holds
--- most of its depth (the company root's levels, a top leader's) starts at a rank instead of
--- skipping up to tens of thousands of index entries with OFFSET (src/members/level-by-rank.ts).
+-- from 0, computed by each renumbering with the rest of the numbering. A page of one whole level
+-- of the network (the company root's downline by level) starts at a rank instead of skipping up to
+-- tens of thousands of index entries with OFFSET (src/members/whole-level.ts).
 ALTER TABLE "tree_position_0" ADD COLUMN "order_rank" integer;
 --> statement-breakpoint
 ALTER TABLE "tree_position_1" ADD COLUMN "order_rank" integer;
@@ -18,15 +18,6 @@ ALTER TABLE "tree_position_0" ALTER COLUMN "order_rank" SET NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "tree_position_1" ALTER COLUMN "order_rank" SET NOT NULL;
 --> statement-breakpoint
-CREATE INDEX "tree_position_0_order_rank" ON "tree_position_0" ("depth", "order_rank") INCLUDE ("lft", "member_id", "moved");
+CREATE INDEX "tree_position_0_order_rank" ON "tree_position_0" ("depth", "order_rank") INCLUDE ("member_id", "moved");
 --> statement-breakpoint
-CREATE INDEX "tree_position_1_order_rank" ON "tree_position_1" ("depth", "order_rank") INCLUDE ("lft", "member_id", "moved");
---> statement-breakpoint
--- The ranks of a depth's rows outside a subtree's range, read with its level range.
-DROP INDEX "tree_position_0_level";
---> statement-breakpoint
-DROP INDEX "tree_position_1_level";
---> statement-breakpoint
-CREATE INDEX "tree_position_0_level" ON "tree_position_0" ("depth", "lft") INCLUDE ("level_rank", "order_rank", "enrolled_at", "member_code", "member_id", "moved");
---> statement-breakpoint
-CREATE INDEX "tree_position_1_level" ON "tree_position_1" ("depth", "lft") INCLUDE ("level_rank", "order_rank", "enrolled_at", "member_code", "member_id", "moved");
+CREATE INDEX "tree_position_1_order_rank" ON "tree_position_1" ("depth", "order_rank") INCLUDE ("member_id", "moved");

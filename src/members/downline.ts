@@ -7,7 +7,7 @@ import { containsPattern, offsetOf, pageOf } from "../http/list";
 import { pageQuery, queryInt, type Page } from "../http/schemas";
 import { networkMemberParam, nodeInScope } from "./network-scope";
 import { below, positionTable, readTree, type Slot, type TreeNode } from "./tree";
-import { levelByRank, rowsInRange, type PageWindow } from "./level-by-rank";
+import { wholeLevelWindow, type PageWindow } from "./whole-level";
 
 export const downlineQuery = v.strictObject({
   member: networkMemberParam,
@@ -31,19 +31,15 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
 
 /**
  * One page of the members below, ordered by enrolment instant then member code (a total order, so
- * pages never overlap or skip). A level that holds most of its depth starts at a rank
- * (level-by-rank.ts); any other page is cut with OFFSET (offsetWindow).
+ * pages never overlap or skip). A whole level of the network starts at a rank (whole-level.ts);
+ * any other page is cut with OFFSET (offsetWindow).
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
   return readTree(db, async (tx, slot) => {
     const node = await nodeInScope(tx, slot, viewer, request.member);
     const at = { offset: offsetOf(request), pageSize: request.pageSize };
-    const { lft, size } = node;
-    const byRank =
-      lft !== null && size !== null && request.level !== undefined && request.search === undefined
-        ? await levelByRank(tx, slot, { depth: node.depth, lft, size }, request.level, at)
-        : undefined;
-    const window = byRank?.window ?? (await offsetWindow(tx, slot, node, request, at, byRank?.total));
+    const wholeLevel = node.depth === 0 && node.lft !== null && request.level !== undefined && request.search === undefined;
+    const window = (wholeLevel && (await wholeLevelWindow(tx, slot, request.level!, at))) || (await offsetWindow(tx, slot, node, request, at));
     if (!window.page) return pageOf([], window.total, request);
     const items = await (window.planIndependent ? preparedQuery : query)<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(
       tx,
@@ -70,17 +66,10 @@ export async function downlinePage(db: Database, viewer: Principal, request: Dow
  * costs more than half the list. Each part is ordered and cut on its own, so it can walk an index
  * in page order; the two are then merged.
  */
-async function offsetWindow(
-  tx: Database,
-  slot: Slot,
-  node: TreeNode,
-  request: DownlineQuery,
-  at: { offset: number; pageSize: number },
-  knownTotal: number | undefined,
-): Promise<PageWindow> {
+async function offsetWindow(tx: Database, slot: Slot, node: TreeNode, request: DownlineQuery, at: { offset: number; pageSize: number }): Promise<PageWindow> {
   const matching = request.search === undefined ? undefined : nameOrCodeMatches(request.search);
   const { numbered, overlay } = below(node, slot, { level: request.level, select: "order", where: matching });
-  const total = knownTotal ?? (matching ? await countOf(tx, sql`select count(*) from (${numbered} union all ${overlay}) s`) : await countBelow(tx, slot, node, request.level));
+  const total = matching ? await countOf(tx, sql`select count(*) from (${numbered} union all ${overlay}) s`) : await countBelow(tx, slot, node, request.level);
   const take = Math.min(at.pageSize, total - at.offset);
   if (take <= 0) return { total, page: null, planIndependent: false };
   const fromEnd = at.offset + take / 2 > total / 2;
@@ -110,7 +99,12 @@ async function countBelow(tx: Database, slot: Slot, node: TreeNode, level: numbe
   const [lo, hi] = [node.lft, node.lft + node.size];
   const t = node.depth + (level ?? 0);
   const movedAway = sql`(select count(*) from ${positions} where moved and ${level === undefined ? sql`true` : sql`depth = ${t}`} and lft > ${lo} and lft < ${hi})`;
-  const numbered = level === undefined ? sql`${node.size - 1}` : rowsInRange(positions, t, lo, hi);
+  const numbered =
+    level === undefined
+      ? sql`${node.size - 1}`
+      : sql`coalesce(coalesce((select level_rank from ${positions} where depth = ${t} and lft >= ${hi} order by lft limit 1),
+                             (select level_rank + 1 from ${positions} where depth = ${t} order by lft desc limit 1))
+                    - (select level_rank from ${positions} where depth = ${t} and lft > ${lo} order by lft limit 1), 0)`;
   return countOf(tx, sql`${numbered} - ${movedAway} + ${overlayCount}`);
 }
 

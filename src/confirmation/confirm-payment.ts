@@ -12,7 +12,8 @@ import { earnLoyalty } from "../loyalty/loyalty";
 import { treeShapeShared } from "../members/tree";
 import { Dec } from "../money/decimal";
 import { isConfirmed, type OrderStatus } from "../orders/orders.sql";
-import { assignPeriod } from "../periods/periods";
+import { periodOf } from "../periods/calendar";
+import { assignPeriod, periodSharedLock } from "../periods/periods";
 import { getPlan } from "../plan/plan";
 import { promoteQualified } from "../ranks/promote";
 import { addVolume } from "../volumes/add-volume";
@@ -37,6 +38,13 @@ export const confirmableColumns = sql`o.id, o.member_id as "memberId", o.status,
   (select json_agg(json_build_object('sku', l.sku, 'kind', l.kind, 'quantity', l.quantity, 'unitPrice', l.unit_price::text) order by l.line_no)
    from order_line l where l.order_id = o.id) as lines`;
 
+/**
+ * The shared locks a confirmation takes after the order's (the tree shape's and its natural
+ * period's), as expressions: a caller that locks the order in a statement of its own may take them
+ * in that statement, after the order, and confirm with `locksHeld` (one round trip fewer).
+ */
+export const confirmationLocks = (confirmedAt: Date) => sql`${treeShapeShared}, ${periodSharedLock(periodOf(confirmedAt))}`;
+
 /** The order row locked FOR NO KEY UPDATE (see confirmPayment), with its lines. */
 async function lockConfirmable(tx: Database, orderId: number): Promise<ConfirmableOrder | undefined> {
   const [row] = await preparedQuery<ConfirmableOrder>(tx, sql`select ${confirmableColumns} from orders o where o.id = ${orderId} for no key update`);
@@ -46,7 +54,8 @@ async function lockConfirmable(tx: Database, orderId: number): Promise<Confirmab
 /**
  * THE payment confirmation, whatever the channel (Stripe webhook, wallet, staff), in the caller's
  * transaction (SPEC.md section 7, decision 007). Locks the order (or takes it as `locked`: read by
- * the caller under its own lock in this transaction, as the webhook's claim does); unless it is
+ * the caller under its own lock in this transaction, as the webhook's claim does, which may also
+ * have taken the confirmationLocks after it: `locksHeld`); unless it is
  * pending_payment it changes nothing (so a replayed confirmation is harmless). Otherwise:
  * - the period: the one containing confirmedAt (Mexico City), or the next open one if it closed;
  * - the order paid, with its confirmation instant and reference;
@@ -67,7 +76,7 @@ async function lockConfirmable(tx: Database, orderId: number): Promise<Confirmab
  */
 export async function confirmPayment(
   tx: Database,
-  input: { orderId: number; confirmedAt: Date; reference?: string; locked?: ConfirmableOrder },
+  input: { orderId: number; confirmedAt: Date; reference?: string; locked?: ConfirmableOrder; locksHeld?: boolean },
 ): Promise<{ outcome: ConfirmOutcome }> {
   const order = input.locked ?? (await lockConfirmable(tx, input.orderId));
   if (!order) throw notFound("Order");
@@ -75,7 +84,7 @@ export async function confirmPayment(
   if (order.status !== "pending_payment") return { outcome: isConfirmed(order.status) ? "already_confirmed" : "not_pending" };
   const { confirmedAt } = input;
   const plan = await getPlan(tx);
-  const { period, arrivedLate } = await assignPeriod(tx, confirmedAt, { firstLock: treeShapeShared });
+  const { period, arrivedLate } = await assignPeriod(tx, confirmedAt, input.locked && input.locksHeld ? { held: true } : { firstLock: treeShapeShared });
   const paid: PaidOrder = {
     id: order.id,
     memberId: order.memberId,

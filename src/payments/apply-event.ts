@@ -22,12 +22,14 @@ const counts = (order: LockedOrder) => isConfirmed(order.status);
 /** Context found before the transaction: the status Stripe gave a failed intent we tried to cancel. */
 export interface EventContext {
   intentStatus?: string;
+  /** The claim took the confirmationLocks of a success event's instant after the order's lock. */
+  confirmationLocked?: boolean;
 }
 
 export async function applyPaymentEvent(tx: Database, event: PaymentEvent, order: LockedOrder, context: EventContext = {}): Promise<EventResult> {
   switch (event.type) {
     case "payment_intent.succeeded":
-      return onSucceeded(tx, event, order);
+      return onSucceeded(tx, event, order, context);
     case "payment_intent.payment_failed":
       return onFailed(tx, event, order, context);
     case "charge.refunded":
@@ -51,7 +53,7 @@ async function needsReview(tx: Database, event: PaymentEvent, order: LockedOrder
   return result("needs_review", detail);
 }
 
-async function onSucceeded(tx: Database, event: Extract<PaymentEvent, { type: "payment_intent.succeeded" }>, order: LockedOrder): Promise<EventResult> {
+async function onSucceeded(tx: Database, event: Extract<PaymentEvent, { type: "payment_intent.succeeded" }>, order: LockedOrder, context: EventContext): Promise<EventResult> {
   if (counts(order) && order.paymentMethod === "card" && order.paymentIntentId === event.intentId) return result("ignored", "Already confirmed");
   if (order.paymentIntentId !== null && order.paymentIntentId !== event.intentId) {
     return needsReview(tx, event, order, `Paid through ${event.intentId}, but the order's payment is ${order.paymentIntentId}: refund the extra payment`);
@@ -67,7 +69,7 @@ async function onSucceeded(tx: Database, event: Extract<PaymentEvent, { type: "p
     return needsReview(tx, event, order, `Received ${event.amount} ${event.currency} minor units; the order's total is ${expected} ${order.currency} minor units`);
   }
   if (order.paymentIntentId === null) await tx.update(orderTable).set({ paymentIntentId: event.intentId }).where(eq(orderTable.id, order.id));
-  const { outcome } = await confirmPayment(tx, { orderId: order.id, confirmedAt: event.createdAt, locked: order });
+  const { outcome } = await confirmPayment(tx, { orderId: order.id, confirmedAt: event.createdAt, locked: order, locksHeld: context.confirmationLocked });
   if (outcome !== "confirmed") throw new Error(`order ${order.id} was pending under lock, yet confirmPayment answered ${outcome}`);
   if (order.hasDeferred) await applyDeferred(tx, order.id);
   return result("applied");

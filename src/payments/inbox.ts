@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { now } from "../clock";
 import { withNumericId, type Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
@@ -43,12 +43,15 @@ export async function lockOrder(tx: Database, orderId: number): Promise<LockedOr
  * alone, holding nothing, until the first delivery commits (then it is a duplicate) or rolls back
  * (then it claims and applies the event itself); every delivery takes its key before the order,
  * so none waits on another in a cycle. Recorded as applied (the common case, one write): the
- * caller records any other outcome with recordOutcome in the same transaction.
+ * caller records any other outcome with recordOutcome in the same transaction. `thenLock`: locks
+ * to take after the order's, in the same statement (a success event's confirmationLocks); taken
+ * even when nothing is claimed or there is no order, they are shared and end with the transaction.
  */
 export async function claimEvent(
   tx: Database,
   event: { id: string; type: string; created: Date; payload: unknown },
   orderId: number | null,
+  thenLock?: SQL,
 ): Promise<{ claimed: false } | { claimed: true; order: LockedOrder | null }> {
   const at = now().toISOString();
   const [row] = await preparedQuery<{ claimed: boolean; order: LockedOrder | null }>(
@@ -60,7 +63,7 @@ export async function claimEvent(
           on conflict (id) do nothing
           returning id
         )
-        select exists (select 1 from claim) as claimed, to_json(o) as order
+        select exists (select 1 from claim) as claimed, to_json(o) as order${thenLock ? sql`, ${thenLock}` : sql``}
         from (select 1) one
         left join lateral (
           select ${lockedOrderColumns} from orders o join currency c on c.code = o.currency

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { confirmationLocks } from "../confirmation/confirm-payment";
 import type { Database } from "../db/client";
 import { orderTable, type StripeEventOutcome } from "../orders/orders.sql";
 import { applyPaymentEvent, type EventContext } from "./apply-event";
@@ -26,11 +27,15 @@ export async function receiveStripeEvent(db: Database, rawBody: string, signatur
   const intentId = await intentIdOf(event);
   const orderId = await orderIdOf(db, event, intentId);
   const context = orderId === null ? {} : await stopFailedIntent(db, event, orderId);
+  // A success takes its confirmation's shared locks in the claim's statement, after the order's.
+  const thenLock = event.type === "payment_intent.succeeded" ? confirmationLocks(event.createdAt) : undefined;
   const outcome = await db.transaction(async (tx) => {
-    const claim = await claimEvent(tx, { id: event.eventId, type: event.type, created: event.createdAt, payload: verified }, orderId);
+    const claim = await claimEvent(tx, { id: event.eventId, type: event.type, created: event.createdAt, payload: verified }, orderId, thenLock);
     if (!claim.claimed) return "duplicate";
     const { order } = claim;
-    const result = order ? await applyPaymentEvent(tx, { ...event, intentId }, order, context) : { outcome: "ignored" as const, detail: "No order of ours" };
+    const result = order
+      ? await applyPaymentEvent(tx, { ...event, intentId }, order, { ...context, confirmationLocked: thenLock !== undefined })
+      : { outcome: "ignored" as const, detail: "No order of ours" };
     if (result.outcome !== "applied" || result.detail !== null) await recordOutcome(tx, event.eventId, result);
     return result.outcome;
   });

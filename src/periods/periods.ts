@@ -15,15 +15,22 @@ import type { PeriodStatus } from "./periods.sql";
 // lock (decision 007).
 
 const lockKey = (period: string) => sql`hashtext('nnp:period'), ${Number(period.replace("-", ""))}::int`;
-const sharedLock = (period: string) => sql`pg_advisory_xact_lock_shared(${lockKey(period)})`;
+
+/** The period's lock, shared, as an expression: for a caller that takes it in a statement of its own (see PeriodLocks). */
+export const periodSharedLock = (period: string) => sql`pg_advisory_xact_lock_shared(${lockKey(period)})`;
 
 export async function lockPeriod(tx: Database, period: string, mode: "shared" | "exclusive"): Promise<void> {
-  await preparedQuery(tx, mode === "shared" ? sql`select ${sharedLock(period)}` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
+  await preparedQuery(tx, mode === "shared" ? sql`select ${periodSharedLock(period)}` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
 }
 
-/** A lock the caller must take before the period's (the tree shape's, say), taken in the same statement: one round trip fewer. */
-export interface FirstLock {
+/**
+ * How the period's shared lock is taken: after a lock the caller must take first (the tree
+ * shape's, say) in the same statement, one round trip fewer; or already `held`, taken by the
+ * caller (periodSharedLock) after its own locks in a statement of its own.
+ */
+export interface PeriodLocks {
   firstLock?: SQL;
+  held?: boolean;
 }
 
 export function nextPeriod(period: string): string {
@@ -37,9 +44,9 @@ export function nextPeriod(period: string): string {
  * it. Only when a concurrent transaction created the row after this statement's snapshot does a
  * second statement (a fresh snapshot) read it.
  */
-export async function holdPeriod(tx: Database, period: string, options: FirstLock = {}): Promise<PeriodStatus> {
+export async function holdPeriod(tx: Database, period: string, options: PeriodLocks = {}): Promise<PeriodStatus> {
   // Target list expressions run in order: the caller's lock, then the period's.
-  await preparedQuery(tx, options.firstLock ? sql`select ${options.firstLock}, ${sharedLock(period)}` : sql`select ${sharedLock(period)}`);
+  if (!options.held) await preparedQuery(tx, options.firstLock ? sql`select ${options.firstLock}, ${periodSharedLock(period)}` : sql`select ${periodSharedLock(period)}`);
   const [row] = await preparedQuery<{ status: PeriodStatus }>(
     tx,
     sql`with created as (
@@ -58,7 +65,7 @@ export async function holdPeriod(tx: Database, period: string, options: FirstLoc
  * Mexico City, or, if that one is closed, the first open period after it (a late arrival). Leaves
  * the chosen period locked shared until the caller commits.
  */
-export async function assignPeriod(tx: Database, confirmedAt: Date, options: FirstLock = {}): Promise<{ period: string; arrivedLate: boolean }> {
+export async function assignPeriod(tx: Database, confirmedAt: Date, options: PeriodLocks = {}): Promise<{ period: string; arrivedLate: boolean }> {
   const natural = periodOf(confirmedAt);
   let period = natural;
   let status = await holdPeriod(tx, period, options);

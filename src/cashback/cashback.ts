@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { now } from "../clock";
 import { query, type Database } from "../db/client";
 import { Dec, money, round2, type Money } from "../money/decimal";
@@ -44,10 +44,10 @@ export async function releaseCashback(tx: Database, orderId: number): Promise<vo
  * At the order's confirmation: its reserved credit is used, even if the period has ended since
  * checkout (the buyer was charged the discounted total). Reads only through this order's id, so it
  * never waits on a credit another transaction is reserving. A statement for the confirmation to run
- * with its own update of the order (one round trip).
+ * with its own update of the order (one round trip), which may make it conditional (`when`).
  */
-export const useReservedCashback = (orderId: number, at: Date) =>
-  sql`update cashback_credit set status = 'used', used_at = ${at.toISOString()}::timestamptz where reserved_order_id = ${orderId} and status = 'reserved'`;
+export const useReservedCashback = (orderId: number, at: Date, when: SQL = sql`true`) =>
+  sql`update cashback_credit set status = 'used', used_at = ${at.toISOString()}::timestamptz where reserved_order_id = ${orderId} and status = 'reserved' and ${when}`;
 
 /**
  * At a confirmation that takes the buyer's period PV from below the plan's threshold to or above it:

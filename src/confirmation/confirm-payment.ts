@@ -13,8 +13,8 @@ import { treeShapeShared } from "../members/tree";
 import { Dec } from "../money/decimal";
 import { isConfirmed, type OrderStatus } from "../orders/orders.sql";
 import { periodOf } from "../periods/calendar";
-import { assignPeriod, periodSharedLock } from "../periods/periods";
-import { getPlan } from "../plan/plan";
+import { assignPeriod, lockPeriod, periodSharedLock, periodState } from "../periods/periods";
+import { getPlan, type Plan } from "../plan/plan";
 import { promoteQualified } from "../ranks/promote";
 import { addVolume } from "../volumes/add-volume";
 
@@ -44,6 +44,43 @@ export const confirmableColumns = sql`o.id, o.member_id as "memberId", o.status,
  * in that statement, after the order, and confirm with `locksHeld` (one round trip fewer).
  */
 export const confirmationLocks = (confirmedAt: Date) => sql`${treeShapeShared}, ${periodSharedLock(periodOf(confirmedAt))}`;
+
+/**
+ * One statement: the order paid in `period`, its reserved credit used, and the upline its instant
+ * bonuses reach read. With `ifOpen`, it also reads the period's status (under the period's lock,
+ * taken before) and changes nothing unless the period is open: then it answers undefined.
+ */
+async function payOrder(
+  tx: Database,
+  plan: Plan,
+  order: ConfirmableOrder,
+  input: { confirmedAt: Date; reference?: string },
+  placement: { period: string; arrivedLate: boolean; ifOpen: boolean },
+): Promise<{ paid: PaidOrder; upline: UplineMember[] } | undefined> {
+  const { confirmedAt } = input;
+  const { period, arrivedLate, ifOpen } = placement;
+  const paid: PaidOrder = {
+    id: order.id,
+    memberId: order.memberId,
+    currency: order.currency,
+    vn: new Dec(order.vn),
+    period,
+    confirmedAt,
+    lines: order.lines.map((line) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
+  };
+  const open = ifOpen ? sql`exists (select 1 from period_state where status = 'open')` : sql`true`;
+  const [row] = await preparedQuery<{ open: boolean; upline: UplineMember[] }>(
+    tx,
+    sql`with ${ifOpen ? sql`${periodState(period)}, ` : sql``}used_credit as (${useReservedCashback(order.id, confirmedAt, open)}),
+        paid as (
+          update orders set status = 'paid', payment_confirmed_at = ${confirmedAt.toISOString()}::timestamptz, period = ${period}, arrived_late = ${arrivedLate},
+                 payment_reference = ${input.reference ?? order.paymentReference}, updated_at = ${now().toISOString()}::timestamptz
+          where id = ${order.id} and ${open}
+        )
+        select ${open} as open, ${earningUpline(plan, paid)} as upline`,
+  );
+  return row!.open ? { paid, upline: row!.upline } : undefined;
+}
 
 /** The order row locked FOR NO KEY UPDATE (see confirmPayment), with its lines. */
 async function lockConfirmable(tx: Database, orderId: number): Promise<ConfirmableOrder | undefined> {
@@ -84,28 +121,19 @@ export async function confirmPayment(
   if (order.status !== "pending_payment") return { outcome: isConfirmed(order.status) ? "already_confirmed" : "not_pending" };
   const { confirmedAt } = input;
   const plan = await getPlan(tx);
-  const { period, arrivedLate } = await assignPeriod(tx, confirmedAt, input.locked && input.locksHeld ? { held: true } : { firstLock: treeShapeShared });
-  const paid: PaidOrder = {
-    id: order.id,
-    memberId: order.memberId,
-    currency: order.currency,
-    vn: new Dec(order.vn),
-    period,
-    confirmedAt,
-    lines: order.lines.map((line) => ({ ...line, unitPrice: new Dec(line.unitPrice) })),
-  };
-  // One statement: the order paid, its reserved credit used, and the upline its instant bonuses reach read.
-  const [row] = await preparedQuery<{ upline: UplineMember[] }>(
-    tx,
-    sql`with used_credit as (${useReservedCashback(order.id, confirmedAt)}),
-        paid as (
-          update orders set status = 'paid', payment_confirmed_at = ${confirmedAt.toISOString()}::timestamptz, period = ${period}, arrived_late = ${arrivedLate},
-                 payment_reference = ${input.reference ?? order.paymentReference}, updated_at = ${now().toISOString()}::timestamptz
-          where id = ${order.id}
-        )
-        select ${earningUpline(plan, paid)} as upline`,
-  );
-  await createCommissionLines(tx, await instantBonusLines(tx, plan, paid, row!.upline), confirmedAt);
+  const natural = periodOf(confirmedAt);
+  if (!(input.locked && input.locksHeld)) await lockPeriod(tx, natural, "shared", { firstLock: treeShapeShared });
+  // The common case in one statement: its period is open, so the order is paid in it.
+  let placed = await payOrder(tx, plan, order, input, { period: natural, arrivedLate: false, ifOpen: true });
+  if (!placed) {
+    // Its period has closed (a late arrival), or its row was created meanwhile: read again, and walk on.
+    const assigned = await assignPeriod(tx, confirmedAt, { held: true });
+    placed = (await payOrder(tx, plan, order, input, { ...assigned, ifOpen: false }))!;
+  }
+  const { paid, upline } = placed;
+  const { period } = paid;
+  const arrivedLate = period !== natural;
+  await createCommissionLines(tx, await instantBonusLines(tx, plan, paid, upline), confirmedAt);
   // A late arrival's own month was settled at its close: it earns no loyalty points there.
   if (!arrivedLate) await earnLoyalty(tx, plan, { memberId: order.memberId, orderId: order.id, month: period, confirmedAt });
 

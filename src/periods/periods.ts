@@ -19,8 +19,11 @@ const lockKey = (period: string) => sql`hashtext('nnp:period'), ${Number(period.
 /** The period's lock, shared, as an expression: for a caller that takes it in a statement of its own (see PeriodLocks). */
 export const periodSharedLock = (period: string) => sql`pg_advisory_xact_lock_shared(${lockKey(period)})`;
 
-export async function lockPeriod(tx: Database, period: string, mode: "shared" | "exclusive"): Promise<void> {
-  await preparedQuery(tx, mode === "shared" ? sql`select ${periodSharedLock(period)}` : sql`select pg_advisory_xact_lock(${lockKey(period)})`);
+/** Takes the period's lock; shared, it may follow a lock the caller must take first, in the same statement (one round trip fewer). */
+export async function lockPeriod(tx: Database, period: string, mode: "shared" | "exclusive", options: { firstLock?: SQL } = {}): Promise<void> {
+  // Target list expressions run in order: the caller's lock, then the period's.
+  const lock = mode === "shared" ? periodSharedLock(period) : sql`pg_advisory_xact_lock(${lockKey(period)})`;
+  await preparedQuery(tx, options.firstLock ? sql`select ${options.firstLock}, ${lock}` : sql`select ${lock}`);
 }
 
 /**
@@ -45,20 +48,24 @@ export function nextPeriod(period: string): string {
  * second statement (a fresh snapshot) read it.
  */
 export async function holdPeriod(tx: Database, period: string, options: PeriodLocks = {}): Promise<PeriodStatus> {
-  // Target list expressions run in order: the caller's lock, then the period's.
-  if (!options.held) await preparedQuery(tx, options.firstLock ? sql`select ${options.firstLock}, ${periodSharedLock(period)}` : sql`select ${periodSharedLock(period)}`);
-  const [row] = await preparedQuery<{ status: PeriodStatus }>(
-    tx,
-    sql`with created as (
-          insert into period (period, status, created_at) values (${period}, 'open', ${now().toISOString()}::timestamptz)
-          on conflict (period) do nothing returning status
-        )
-        select status from created union all select status from period where period = ${period}`,
-  );
+  if (!options.held) await lockPeriod(tx, period, "shared", options);
+  const [row] = await preparedQuery<{ status: PeriodStatus }>(tx, sql`with ${periodState(period)} select status from period_state`);
   if (row) return row.status;
   const [raced] = await query<{ status: PeriodStatus }>(tx, sql`select status from period where period = ${period}`);
   return raced!.status;
 }
+
+/**
+ * The period's status as common table expressions, creating its row (open) on first use:
+ * `period_state` has one row, or none when a concurrent transaction created the row after the
+ * statement's snapshot (then a statement of its own reads it: holdPeriod). Read it only under the
+ * period's lock, taken in an earlier statement, so that a close that committed meanwhile is seen.
+ */
+export const periodState = (period: string) =>
+  sql`period_created as (
+        insert into period (period, status, created_at) values (${period}, 'open', ${now().toISOString()}::timestamptz)
+        on conflict (period) do nothing returning status
+      ), period_state as (select status from period_created union all select status from period where period = ${period})`;
 
 /**
  * The period an order confirmed at `confirmedAt` belongs to: the one containing that instant in

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { confirmationLocks, confirmPayment } from "../../src/confirmation/confirm-payment";
-import { database, query } from "../../src/db/client";
+import { database, query, type Database } from "../../src/db/client";
 import { claimEvent } from "../../src/payments/inbox";
 import { markPeriodClosed } from "../../src/periods/close";
 import { nextPeriod } from "../../src/periods/periods";
@@ -16,6 +16,29 @@ async function orderPeriod(id: number) {
 async function closePeriod(period: string) {
   const db = await database();
   await db.transaction((tx) => markPeriodClosed(tx, period, new Date()));
+}
+
+/**
+ * Runs `confirm` in a transaction kept open after it, closes `period` meanwhile, and expects the
+ * close to be blocked on the period's lock until that transaction commits.
+ */
+async function expectCloseWaitsFor(period: string, confirm: (tx: Database) => Promise<unknown>): Promise<void> {
+  const db = await database();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let confirmed!: () => void;
+  const done = new Promise<void>((resolve) => (confirmed = resolve));
+  const confirmation = db.transaction(async (tx) => {
+    await confirm(tx);
+    confirmed();
+    await held;
+  });
+  await done;
+  const close = closePeriod(period);
+  await expect.poll(async () => (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_locks l join pg_database d on d.oid = l.database where d.datname = current_database() and l.locktype = 'advisory' and not l.granted`))[0]!.waiting).toBe(1);
+  release();
+  await confirmation;
+  await close;
 }
 
 describe("period assignment (Mexico City calendar)", () => {
@@ -54,53 +77,24 @@ describe("period assignment (Mexico City calendar)", () => {
   });
 
   it("a close waits for the confirmation in flight in its period; confirmations after it go to the next period", async () => {
-    const db = await database();
     const buyer = await createMember();
     const inFlight = await createPendingOrder(buyer.id, [{ sku: "NN-P04" }]);
     const after = await createPendingOrder(buyer.id, [{ sku: "NN-P05" }]);
-    let releaseConfirmation!: () => void;
-    const confirmationHeld = new Promise<void>((resolve) => (releaseConfirmation = resolve));
-    let confirmed!: () => void;
-    const confirmationDone = new Promise<void>((resolve) => (confirmed = resolve));
-    const confirmation = db.transaction(async (tx) => {
-      await confirmPayment(tx, { orderId: inFlight.id, confirmedAt: mexicoCity("2024-07-15T12:00:00") });
-      confirmed();
-      await confirmationHeld;
-    });
-    await confirmationDone;
-    const close = closePeriod("2024-07");
-    // The close is blocked on the period lock until the confirmation commits.
-    await expect.poll(async () => (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_locks l join pg_database d on d.oid = l.database where d.datname = current_database() and l.locktype = 'advisory' and not l.granted`))[0]!.waiting).toBe(1);
-    releaseConfirmation();
-    await confirmation;
-    await close;
+    await expectCloseWaitsFor("2024-07", (tx) => confirmPayment(tx, { orderId: inFlight.id, confirmedAt: mexicoCity("2024-07-15T12:00:00") }));
     expect(await orderPeriod(inFlight.id)).toEqual({ period: "2024-07", arrivedLate: false });
     await confirmOrder(after.id, mexicoCity("2024-07-31T20:00:00"));
     expect(await orderPeriod(after.id)).toEqual({ period: "2024-08", arrivedLate: true });
   });
 
   it("a close also waits for a webhook confirmation whose claim took the period's lock after the order's", async () => {
-    const db = await database();
     const buyer = await createMember();
     const order = await createPendingOrder(buyer.id, [{ sku: "NN-P04" }]);
     const at = mexicoCity("2024-09-15T12:00:00");
-    let releaseConfirmation!: () => void;
-    const confirmationHeld = new Promise<void>((resolve) => (releaseConfirmation = resolve));
-    let confirmed!: () => void;
-    const confirmationDone = new Promise<void>((resolve) => (confirmed = resolve));
-    const confirmation = db.transaction(async (tx) => {
+    await expectCloseWaitsFor("2024-09", async (tx) => {
       const claim = await claimEvent(tx, { id: `evt_lock_${order.id}`, type: "payment_intent.succeeded", created: at, payload: {} }, order.id, confirmationLocks(at));
       if (!claim.claimed || !claim.order) throw new Error("the event was not claimed");
       await confirmPayment(tx, { orderId: order.id, confirmedAt: at, locked: claim.order, locksHeld: true });
-      confirmed();
-      await confirmationHeld;
     });
-    await confirmationDone;
-    const close = closePeriod("2024-09");
-    await expect.poll(async () => (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_locks l join pg_database d on d.oid = l.database where d.datname = current_database() and l.locktype = 'advisory' and not l.granted`))[0]!.waiting).toBe(1);
-    releaseConfirmation();
-    await confirmation;
-    await close;
     expect(await orderPeriod(order.id)).toEqual({ period: "2024-09", arrivedLate: false });
   });
 

@@ -10,6 +10,7 @@ import { moveMember } from "../../src/members/move";
 import { renumberTree } from "../../src/members/renumber";
 import { lockTreeNumbering } from "../../src/members/tree";
 import { createMember, ROOT_CODE, staffToken, type TestMember } from "../support/fixtures";
+import { heldTransaction } from "../support/held-transaction";
 import { call } from "../support/http";
 import { naiveBelow, naiveUpline, staffId } from "../support/tree";
 
@@ -123,23 +124,15 @@ describe("POST /api/admin/members/{memberCode}/move", () => {
   it("waits for a signup in progress under the moved subtree, so the new member's path follows the move", async () => {
     const { x, y, fresh } = await branches();
     const db = await database();
-    let finishSignup!: () => void;
-    const signupMayCommit = new Promise<void>((resolve) => (finishSignup = resolve));
-    let signedUp!: () => void;
-    const signupInserted = new Promise<void>((resolve) => (signedUp = resolve));
-    const signup = db.transaction(async (tx) => {
-      const enrolled = await enrollMember(tx, { email: `late-${y.id}@example.test`, passwordHash: "x", firstName: "Late", lastName: "Joiner", country: "MX", sponsorCode: y.memberCode });
-      signedUp();
-      await signupMayCommit;
-      return enrolled;
-    });
-    await signupInserted;
+    const signup = await heldTransaction((tx) =>
+      enrollMember(tx, { email: `late-${y.id}@example.test`, passwordHash: "x", firstName: "Late", lastName: "Joiner", country: "MX", sponsorCode: y.memberCode }),
+    );
     let moved = false;
     const moving = moveMember(db, { actorId: await staffId("admin"), memberCode: x.memberCode, newSponsorCode: fresh.memberCode }).then((result) => ((moved = true), result));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(moved).toBe(false);
-    finishSignup();
-    const late = await signup;
+    signup.commit();
+    const late = await signup.committed;
     expect((await moving).movedMembers).toBe(5);
     expect(await naiveUpline(late.id)).toEqual([y.memberCode, x.memberCode, fresh.memberCode, ROOT_CODE]);
     const [row] = await query<{ path: number[] }>(db, sql`select path from member where id = ${late.id}`);
@@ -149,18 +142,13 @@ describe("POST /api/admin/members/{memberCode}/move", () => {
   it("waits for a renumbering in progress", async () => {
     const { x, fresh } = await branches();
     const db = await database();
-    let release!: () => void;
-    const renumbering = db.transaction(async (tx) => {
-      await lockTreeNumbering(tx);
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const renumbering = await heldTransaction((tx) => lockTreeNumbering(tx));
     let moved = false;
     const moving = moveMember(db, { actorId: await staffId("admin"), memberCode: x.memberCode, newSponsorCode: fresh.memberCode }).then(() => (moved = true));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(moved).toBe(false);
-    release();
-    await renumbering;
+    renumbering.commit();
+    await renumbering.committed;
     await moving;
     expect(moved).toBe(true);
   });

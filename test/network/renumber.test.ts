@@ -7,6 +7,7 @@ import { enrollMember } from "../../src/members/enroll";
 import { preorder } from "../../src/members/preorder";
 import { renumberTree } from "../../src/members/renumber";
 import { createMember, staffToken } from "../support/fixtures";
+import { heldTransaction } from "../support/held-transaction";
 import { call } from "../support/http";
 import { growTree, naiveBelow, randomParents } from "../support/tree";
 
@@ -84,22 +85,15 @@ describe("renumberTree", () => {
   it("keeps a member who joins during the renumbering in the overlay, anchored under its newly numbered sponsor", async () => {
     const db = await database();
     const sponsor = await createMember(); // in the overlay until the renumbering below numbers it
-    let commit!: () => void;
-    let inserted!: () => void;
-    const joined = new Promise<void>((resolve) => (inserted = resolve));
-    const signup = db.transaction(async (tx) => {
-      const member = await enrollMember(tx, { email: `during-${sponsor.id}@example.test`, passwordHash: "x", firstName: "During", lastName: "Renumber", country: "US", sponsorCode: sponsor.memberCode });
-      inserted();
-      await new Promise<void>((resolve) => (commit = resolve));
-      return member;
-    });
-    await joined;
+    const signup = await heldTransaction((tx) =>
+      enrollMember(tx, { email: `during-${sponsor.id}@example.test`, passwordHash: "x", firstName: "During", lastName: "Renumber", country: "US", sponsorCode: sponsor.memberCode }),
+    );
     let finished = false;
     const renumbering = renumberTree(db).then((result) => ((finished = true), result));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(finished).toBe(false); // its last step waits for the signup in flight
-    commit();
-    const member = await signup;
+    signup.commit();
+    const member = await signup.committed;
     expect((await renumbering).renumbered).toBe(true);
     expect(await placement()).toMatchObject({ both: 0, neither: 0, overlay: 1 });
     const response = await call(downline, { path: `/api/network/downline?member=${sponsor.memberCode}`, token: await staffToken("support") });

@@ -6,6 +6,7 @@ import { claimEvent } from "../../src/payments/inbox";
 import { markPeriodClosed } from "../../src/periods/close";
 import { nextPeriod } from "../../src/periods/periods";
 import { createMember } from "../support/fixtures";
+import { heldTransaction } from "../support/held-transaction";
 import { buy, confirmOrder, createPendingOrder, mexicoCity, volumeOf } from "../support/orders";
 
 async function orderPeriod(id: number) {
@@ -24,20 +25,11 @@ async function closePeriod(period: string) {
  */
 async function expectCloseWaitsFor(period: string, confirm: (tx: Database) => Promise<unknown>): Promise<void> {
   const db = await database();
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let confirmed!: () => void;
-  const done = new Promise<void>((resolve) => (confirmed = resolve));
-  const confirmation = db.transaction(async (tx) => {
-    await confirm(tx);
-    confirmed();
-    await held;
-  });
-  await done;
+  const confirmation = await heldTransaction(confirm);
   const close = closePeriod(period);
   await expect.poll(async () => (await query<{ waiting: number }>(db, sql`select count(*)::int as waiting from pg_locks l join pg_database d on d.oid = l.database where d.datname = current_database() and l.locktype = 'advisory' and not l.granted`))[0]!.waiting).toBe(1);
-  release();
-  await confirmation;
+  confirmation.commit();
+  await confirmation.committed;
   await close;
 }
 

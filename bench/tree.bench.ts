@@ -8,6 +8,7 @@ import { query } from "../src/db/client";
 import { enrollMember } from "../src/members/enroll";
 import { moveMember } from "../src/members/move";
 import { renumberTree } from "../src/members/renumber";
+import { buildUplineBlocks, UPLINE_BLOCK_LEVELS } from "../src/members/upline-blocks";
 import { periodOf } from "../src/periods/calendar";
 import summaryHandler from "../netlify/functions/network-summary";
 import downlineHandler from "../netlify/functions/network-downline";
@@ -84,8 +85,14 @@ export async function run({ db, report }: BenchContext): Promise<void> {
   const baseline = await percentiles(PAGE_REQUESTS, () => get(uplineHandler, `/api/network/upline?member=${root!.code}`, staff));
   report({ measure: "baseline: upline of the root (token check + one lookup)", value: p50p95(baseline), detail: "the machine's cost of any request" });
   await readAll("");
-  const deepest = await percentiles(PAGE_REQUESTS, () => get(uplineHandler, `/api/network/upline?member=${code(facts.deepest)}`, staff));
-  report({ measure: `upline of the deepest member (depth ${facts.depths[facts.deepest]})`, value: p50p95(deepest), detail: `p50/p95 of ${PAGE_REQUESTS}` });
+  // The upline: first as a member's whose blocks are not built yet (every level looked up), then
+  // as the scheduled run leaves it.
+  const deepestUpline = () => percentiles(PAGE_REQUESTS, () => get(uplineHandler, `/api/network/upline?member=${code(facts.deepest)}`, staff));
+  const deepestLabel = `upline of the deepest member (depth ${facts.depths[facts.deepest]})`;
+  report({ measure: `${deepestLabel}, no blocks built`, value: p50p95(await deepestUpline()), detail: `p50/p95 of ${PAGE_REQUESTS}` });
+  const blocks = await timed(() => buildUplineBlocks(db, { budgetMs: Infinity }));
+  report({ measure: "build the upline blocks (scheduled run)", value: ms(blocks.ms), detail: `${blocks.result.built.toLocaleString("en")} blocks of ${UPLINE_BLOCK_LEVELS} levels` });
+  report({ measure: deepestLabel, value: p50p95(await deepestUpline()), detail: `p50/p95 of ${PAGE_REQUESTS}` });
   const search = await percentiles(20, () => get(downlineHandler, `/api/network/downline?member=${root!.code}&search=n12345`, staff));
   report({ measure: "downline search over the whole network (root)", value: p50p95(search), detail: "p50/p95 of 20; trigram indexes" });
 
@@ -133,6 +140,8 @@ export async function run({ db, report }: BenchContext): Promise<void> {
   const [admin] = await query<{ id: number }>(db, sql`select id from member where email = 'admin@nnprotect.local'`);
   const moved = await timed(() => moveMember(db, { actorId: admin!.id, memberCode: code(mover), newSponsorCode: code(target) }));
   report({ measure: `move a ${facts.sizes[mover]!.toLocaleString("en")}-member subtree ${facts.depths[target]} levels deep`, value: ms(moved.ms), detail: "one transaction, audited" });
+  const rebuilt = await timed(() => buildUplineBlocks(db, { budgetMs: Infinity }));
+  report({ measure: "build the upline blocks the move dropped", value: ms(rebuilt.ms), detail: `${rebuilt.result.built.toLocaleString("en")} blocks` });
   report({ measure: "load average at end (2 cores)", value: loadavg().map((load) => load.toFixed(1)).join(" ") });
 }
 

@@ -73,16 +73,28 @@ export function levelCounts(members: NaiveMember[]): { level: number; members: n
   return [...counts].sort(([a], [b]) => a - b).map(([level, count]) => ({ level, members: count }));
 }
 
-/** Member codes from the sponsor up to the root, by walking sponsor links. */
-export async function naiveUpline(memberId: number): Promise<string[]> {
-  const rows = await query<{ code: string }>(
+export interface NaiveUplineItem {
+  level: number;
+  memberCode: string;
+  name: string;
+  careerRank: string | null;
+}
+
+/** The upline's items, from the sponsor up to the root, by walking sponsor links. */
+export async function naiveUplineItems(memberId: number): Promise<NaiveUplineItem[]> {
+  return query<NaiveUplineItem>(
     await database(),
     sql`with recursive up(id, sponsor_id, step) as (
           select id, sponsor_id, 0 from member where id = ${memberId}
           union all
           select m.id, m.sponsor_id, up.step + 1 from member m join up on m.id = up.sponsor_id
         )
-        select m.member_code as code from up join member m on m.id = up.id where up.step > 0 order by up.step`,
+        select up.step as level, m.member_code as "memberCode", m.first_name || ' ' || m.last_name as name, r.name as "careerRank"
+        from up join member m on m.id = up.id left join rank r on r.code = m.career_rank where up.step > 0 order by up.step`,
   );
-  return rows.map((row) => row.code);
+}
+
+/** Member codes from the sponsor up to the root. */
+export async function naiveUpline(memberId: number): Promise<string[]> {
+  return (await naiveUplineItems(memberId)).map((item) => item.memberCode);
 }

@@ -35,8 +35,8 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
  * any other page is cut with OFFSET (offsetWindow).
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
-  return readTree(db, async (tx, slot) => {
-    const node = await nodeInScope(tx, slot, viewer, request.member);
+  return readTree(db, async (tx) => {
+    const { slot, node } = await nodeInScope(tx, viewer, request.member);
     const at = { offset: offsetOf(request), pageSize: request.pageSize };
     const wholeLevel = node.depth === 0 && node.lft !== null && request.level !== undefined && request.search === undefined;
     const window = (wholeLevel && (await wholeLevelWindow(tx, slot, request.level!, at))) || (await offsetWindow(tx, slot, node, request, at));

@@ -4,7 +4,7 @@ import { writeAudit } from "../audit/audit";
 import { query, type Database } from "../db/client";
 import { notFound, refused } from "../errors";
 import { foldPending, lockFold } from "../volumes/fold";
-import { below, liveSlot, lockTreeNumbering, lockTreeShape, positionTable, treeNode } from "./tree";
+import { below, liveNode, lockTreeNumbering, lockTreeShape, positionTable } from "./tree";
 
 export interface MemberMove {
   actorId: number;
@@ -64,11 +64,10 @@ export async function moveMember(db: Database, move: MemberMove): Promise<Member
     const result = { memberCode: member.memberCode, sponsorCode: sponsor.memberCode, previousSponsorCode: previous!.memberCode };
     if (sponsor.id === member.sponsorId) return { ...result, depth: member.depth, movedMembers: 0 };
 
-    const slot = await liveSlot(tx);
-    const node = await treeNode(tx, slot, member.id);
+    const { slot, node } = (await liveNode(tx, sql`m.id = ${member.id}`))!;
     const { numbered, overlay } = below(node, slot, { select: "depth" });
     // The moved members' deepest numbered ancestor becomes the new sponsor, or the sponsor's anchor.
-    const target = await treeNode(tx, slot, sponsor.id);
+    const target = (await liveNode(tx, sql`m.id = ${sponsor.id}`))!.node;
     const anchor = target.lft ?? target.anchor;
     const shift = sponsor.depth + 1 - member.depth;
     const [moved] = await query<{ count: number }>(

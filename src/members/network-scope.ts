@@ -2,9 +2,8 @@ import { sql } from "drizzle-orm";
 import * as v from "valibot";
 import { isStaff, type Principal } from "../auth/guard";
 import type { Database } from "../db/client";
-import { preparedQuery } from "../db/prepared";
 import { notFound, refused } from "../errors";
-import { nodeColumns, nodeJoins, type Slot, type TreeNode } from "./tree";
+import { liveNode, type Slot, type TreeNode } from "./tree";
 
 // Whose network a request reads: `?member=<memberCode>`, else the caller's own. A member may name
 // themselves or anyone below them; anyone else and unknown codes get the same 404, so a member
@@ -14,14 +13,11 @@ export const networkMemberParam = v.optional(
   v.pipe(v.string(), v.trim(), v.nonEmpty("Required"), v.maxLength(32), v.toUpperCase(), v.description("Member code whose network to read (default: the caller's own)")),
 );
 
-/** The member a request may read, with its place in the live numbering (or its overlay anchor), or 404. */
-export async function nodeInScope(tx: Database, slot: Slot, viewer: Principal, memberCode: string | undefined): Promise<TreeNode> {
-  const [node] = await preparedQuery<TreeNode>(
-    tx,
-    sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where ${scopedMember(viewer, memberCode)}`,
-  );
-  if (!node) throw notFound("Member");
-  return node;
+/** The member a request may read, with the live slot and its place in that numbering (or its overlay anchor), or 404. */
+export async function nodeInScope(tx: Database, viewer: Principal, memberCode: string | undefined): Promise<{ slot: Slot; node: TreeNode }> {
+  const found = await liveNode(tx, scopedMember(viewer, memberCode));
+  if (!found) throw notFound("Member");
+  return found;
 }
 
 /**

@@ -26,8 +26,8 @@ const LARGE_SUBTREE = 20_000;
 
 /** Per-level head counts and PV of the period, plus the member's own PV and PVG (0 without a volume row). */
 export async function networkSummary(db: Database, viewer: Principal, memberCode: string | undefined, period: string): Promise<NetworkSummary> {
-  return readTree(db, async (tx, slot) => {
-    const node = await nodeInScope(tx, slot, viewer, memberCode);
+  return readTree(db, async (tx) => {
+    const { slot, node } = await nodeInScope(tx, viewer, memberCode);
     const levels = node.depth === 0 ? await wholeNetworkLevels(tx, slot, period) : await subtreeLevels(tx, slot, node, period);
     const [own] = await query<{ pv: string; pvg: string }>(tx, sql`select pv::text, pvg::text from member_volume where period = ${period} and member_id = ${node.id}`);
     return {

@@ -26,11 +26,6 @@ export interface TreeNode {
   anchor: number | null;
 }
 
-/** Selects a TreeNode for the member row `m` (the live numbering `p` and overlay `mo` left-joined by `nodeJoins`). */
-export const nodeColumns = sql`m.id, m.depth, p.lft, p.size, mo.anchor_lft as anchor`;
-export const nodeJoins = (slot: Slot) =>
-  sql`left join ${positionTable(slot)} p on p.member_id = m.id and not p.moved left join tree_overlay mo on mo.member_id = m.id`;
-
 /** The live numbering table: one of two fixed names, never text from a request. */
 export const positionTable = (slot: Slot) => sql.raw(slot === 0 ? "tree_position_0" : "tree_position_1");
 
@@ -40,19 +35,32 @@ export async function liveSlot(tx: Database): Promise<Slot> {
   return row.slot;
 }
 
-/** A member's place in the live numbering (or its overlay anchor). */
-export async function treeNode(tx: Database, slot: Slot, memberId: number): Promise<TreeNode> {
-  const [node] = await preparedQuery<TreeNode>(tx, sql`select ${nodeColumns} from member m ${nodeJoins(slot)} where m.id = ${memberId}`);
-  if (!node) throw new Error(`member ${memberId} does not exist`);
-  return node;
+/**
+ * The live slot and the place of the member row `m` matching `where` in that numbering (or its
+ * overlay anchor), in one statement: undefined when no member matches. The plan is the same for
+ * every member (it probes both tables' member index, the idle one finding nothing to join).
+ */
+export async function liveNode(tx: Database, where: SQL): Promise<{ slot: Slot; node: TreeNode } | undefined> {
+  const [row] = await preparedQuery<TreeNode & { slot: Slot }>(
+    tx,
+    sql`select n.active_slot as slot, m.id, m.depth, coalesce(p0.lft, p1.lft) as lft, coalesce(p0.size, p1.size) as size, mo.anchor_lft as anchor
+        from member m cross join tree_numbering n
+        left join tree_position_0 p0 on n.active_slot = 0 and p0.member_id = m.id and not p0.moved
+        left join tree_position_1 p1 on n.active_slot = 1 and p1.member_id = m.id and not p1.moved
+        left join tree_overlay mo on mo.member_id = m.id
+        where ${where}`,
+  );
+  if (!row) return undefined;
+  const { slot, ...node } = row;
+  return { slot, node };
 }
 
 /**
  * Runs the reads of one request on one snapshot, so the live slot, the overlay and the member rows
  * all describe the same tree even if a renumbering or a move commits meanwhile.
  */
-export function readTree<T>(db: Database, work: (tx: Database, slot: Slot) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => work(tx, await liveSlot(tx)), { isolationLevel: "repeatable read", accessMode: "read only" });
+export function readTree<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
+  return db.transaction(work, { isolationLevel: "repeatable read", accessMode: "read only" });
 }
 
 /**

@@ -7,7 +7,7 @@ import { containsPattern, offsetOf, pageOf } from "../http/list";
 import { pageQuery, queryInt, type Page } from "../http/schemas";
 import { networkMemberParam, nodeInScope } from "./network-scope";
 import { below, positionTable, readTree, type Slot, type TreeNode } from "./tree";
-import { wholeLevelWindow, type PageWindow } from "./whole-level";
+import { rootWindow, type PageWindow } from "./whole-level";
 
 export const downlineQuery = v.strictObject({
   member: networkMemberParam,
@@ -31,15 +31,15 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
 
 /**
  * One page of the members below, ordered by enrolment instant then member code (a total order, so
- * pages never overlap or skip). A whole level of the network starts at a rank (whole-level.ts);
- * any other page is cut with OFFSET (offsetWindow).
+ * pages never overlap or skip). A page of the company root's downline (one level or all) starts at
+ * a rank (whole-level.ts); any other page is cut with OFFSET (offsetWindow).
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
   return readTree(db, async (tx) => {
     const { slot, node } = await nodeInScope(tx, viewer, request.member);
     const at = { offset: offsetOf(request), pageSize: request.pageSize };
-    const wholeLevel = node.depth === 0 && node.lft !== null && request.level !== undefined && request.search === undefined;
-    const window = (wholeLevel && (await wholeLevelWindow(tx, slot, request.level!, at))) || (await offsetWindow(tx, slot, node, request, at));
+    const rootList = node.depth === 0 && node.lft !== null && request.search === undefined;
+    const window = (rootList && (await rootWindow(tx, slot, request.level, at))) || (await offsetWindow(tx, slot, node, request, at));
     if (!window.page) return pageOf([], window.total, request);
     const items = await (window.planIndependent ? preparedQuery : query)<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(
       tx,

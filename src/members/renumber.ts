@@ -93,11 +93,13 @@ async function loadPositions(tx: Database, slot: Slot, ids: Int32Array, tree: Pr
   await tx.execute(sql`set local maintenance_work_mem = '128MB'`);
   for (const index of indexes) await tx.execute(sql`drop index ${sql.identifier(index.name)}`);
   // In pre-order, so each row's lft is its ordinality; depth comes with the code and instant, and
-  // order_rank (the place in its depth's page order) from them.
+  // from them order_rank (the place in its depth's page order) and network_rank (the place in the
+  // page order of everyone below the root).
   const inPreorder = (values: Int32Array) => intArray(Array.from(tree.order, (node) => values[node]!));
   await tx.execute(sql`
-    insert into ${table} (member_id, depth, lft, size, level_rank, order_rank, enrolled_at, member_code)
+    insert into ${table} (member_id, depth, lft, size, level_rank, order_rank, network_rank, enrolled_at, member_code)
     select u.id, m.depth, u.lft, u.size, u.level_rank, (row_number() over (partition by m.depth order by m.enrolled_at, m.member_code) - 1)::int,
+           case when m.depth > 0 then (row_number() over (partition by m.depth > 0 order by m.enrolled_at, m.member_code) - 1)::int end,
            m.enrolled_at, m.member_code
     from unnest(${inPreorder(ids)}, ${inPreorder(tree.size)}, ${inPreorder(tree.levelRank)}) with ordinality as u(id, size, level_rank, lft)
     join member m on m.id = u.id and m.path is not null`);

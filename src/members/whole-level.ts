@@ -12,39 +12,43 @@ export interface PageWindow {
 }
 
 /**
- * A page of one whole level of the network: everyone at `depth` (the company root's downline by
- * level, up to tens of thousands of members). The live numbering ranks each depth's rows in page
- * order (`order_rank`), so the page starts at a rank instead of skipping rows with OFFSET. That
- * holds while the level's overlay members all sort after its numbered ones, as new signups do (they
- * join later); then the level is its unmoved numbered rows in rank order followed by its overlay
- * rows. When they interleave (a member moved since the renumbering keeps its old enrolment instant)
- * the answer is null and the caller pages with OFFSET until the next renumbering.
+ * A page of the company root's downline, of one level (`depth`) or of every level: up to tens of
+ * thousands of members at one depth, a million in all. The live numbering ranks the rows in page
+ * order, each depth's rows (`order_rank`) and all rows below the root (`network_rank`), so the page
+ * starts at a rank instead of skipping rows with OFFSET. That holds while the overlay members all
+ * sort after the numbered ones, as new signups do (they join later); then the list is its unmoved
+ * numbered rows in rank order followed by its overlay rows. When they interleave (a member moved
+ * since the renumbering keeps its old enrolment instant) the answer is null and the caller pages
+ * with OFFSET until the next renumbering.
  */
-export async function wholeLevelWindow(tx: Database, slot: Slot, depth: number, at: { offset: number; pageSize: number }): Promise<PageWindow | null> {
+export async function rootWindow(tx: Database, slot: Slot, depth: number | undefined, at: { offset: number; pageSize: number }): Promise<PageWindow | null> {
   const positions = positionTable(slot);
-  const [level] = await preparedQuery<{ numbered: number; moved: number[]; overlay: number; interleaved: boolean }>(
+  const rank = sql.raw(depth === undefined ? "network_rank" : "order_rank");
+  const numberedRows = depth === undefined ? sql`network_rank is not null` : sql`depth = ${depth}`;
+  const overlayRows = depth === undefined ? sql`depth > 0` : sql`depth = ${depth}`;
+  const [list] = await preparedQuery<{ numbered: number; moved: number[]; overlay: number; interleaved: boolean }>(
     tx,
-    sql`select coalesce((select order_rank + 1 from ${positions} where depth = ${depth} order by order_rank desc limit 1), 0) as numbered,
-               array(select order_rank from ${positions} where depth = ${depth} and moved order by order_rank) as moved,
-               (select count(*) from tree_overlay where depth = ${depth})::int as overlay,
+    sql`select coalesce((select ${rank} + 1 from ${positions} where ${numberedRows} order by ${rank} desc limit 1), 0) as numbered,
+               array(select ${rank} from ${positions} where ${numberedRows} and moved order by ${rank}) as moved,
+               (select count(*) from tree_overlay where ${overlayRows})::int as overlay,
                exists (select 1 from tree_overlay o
-                       where o.depth = ${depth}
-                         and (o.enrolled_at, o.member_code) < (select p.enrolled_at, p.member_code from ${positions} p where p.depth = ${depth}
-                                                               order by p.enrolled_at desc, p.member_code desc limit 1)) as interleaved`,
+                       where ${overlayRows}
+                         and (o.enrolled_at, o.member_code) < (select p.enrolled_at, p.member_code from ${positions} p where ${numberedRows}
+                                                               order by ${rank} desc limit 1)) as interleaved`,
   );
-  if (!level || level.interleaved) return null;
-  const unmoved = level.numbered - level.moved.length;
-  const total = unmoved + level.overlay;
+  if (!list || list.interleaved) return null;
+  const unmoved = list.numbered - list.moved.length;
+  const total = unmoved + list.overlay;
   const take = Math.min(at.pageSize, total - at.offset);
   if (take <= 0) return { total, page: null, planIndependent: true };
   const fromNumbered = Math.max(0, Math.min(take, unmoved - at.offset));
   const parts: SQL[] = [];
   if (fromNumbered > 0) {
-    parts.push(sql`(select member_id as id from ${positions} where depth = ${depth} and order_rank >= ${rankOfUnmoved(at.offset, level.moved)} and not moved
-                    order by order_rank limit ${fromNumbered})`);
+    parts.push(sql`(select member_id as id from ${positions} where ${numberedRows} and ${rank} >= ${rankOfUnmoved(at.offset, list.moved)} and not moved
+                    order by ${rank} limit ${fromNumbered})`);
   }
   if (take > fromNumbered) {
-    parts.push(sql`(select member_id as id from tree_overlay where depth = ${depth} order by enrolled_at, member_code
+    parts.push(sql`(select member_id as id from tree_overlay where ${overlayRows} order by enrolled_at, member_code
                     offset ${Math.max(0, at.offset - unmoved)} limit ${take - fromNumbered})`);
   }
   return { total, page: sql.join(parts, sql` union all `), planIndependent: true };

@@ -7,7 +7,7 @@ import { containsPattern, offsetOf, pageOf } from "../http/list";
 import { pageQuery, queryInt, type Page } from "../http/schemas";
 import { networkMemberParam, nodeInScope } from "./network-scope";
 import { below, positionTable, readTree, type Slot, type TreeNode } from "./tree";
-import { rootWindow, type PageWindow } from "./whole-level";
+import { rootWindow, type PageWindow } from "./root-window";
 
 export const downlineQuery = v.strictObject({
   member: networkMemberParam,
@@ -32,7 +32,7 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
 /**
  * One page of the members below, ordered by enrolment instant then member code (a total order, so
  * pages never overlap or skip). A page of the company root's downline (one level or all) starts at
- * a rank (whole-level.ts); any other page is cut with OFFSET (offsetWindow).
+ * a rank (root-window.ts); any other page is cut with OFFSET (offsetWindow).
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
   return readTree(db, async (tx) => {

@@ -5,15 +5,15 @@ import { database, query } from "../../src/db/client";
 import { moveMember } from "../../src/members/move";
 import { renumberTree } from "../../src/members/renumber";
 import { liveSlot } from "../../src/members/tree";
-import { rankOfUnmoved, rootWindow } from "../../src/members/whole-level";
+import { rankOfUnmoved, rootWindow } from "../../src/members/root-window";
 import { seededRandom } from "../../src/seed/demo";
 import { ROOT_CODE } from "../support/fixtures";
 import { call } from "../support/http";
 import { growTree, levelCounts, naiveBelow, randomParents, staffId } from "../support/tree";
 import { issueAccessToken } from "../../src/auth/tokens";
 
-// The company root's downline by level starts each page at a rank of the numbering instead of an
-// OFFSET (src/members/whole-level.ts). Its pages must be exactly the naive ones: with overlay
+// The company root's downline, whole or by level, starts each page at a rank of the numbering instead of an
+// OFFSET (src/members/root-window.ts). Its pages must be exactly the naive ones: with overlay
 // signups after the numbered members, with moved rows left in the numbering, and (falling back to
 // OFFSET) when a moved member's old enrolment instant interleaves with the numbered ones.
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
   await growTree(new Array(25).fill(-1), { anchorId: (i) => first.ids[(i * 7) % 120]!, enrolledAt: (i) => new Date(Date.UTC(2025, 6, 1, 0, 0, Math.floor(i / 2))) });
 });
 
-describe("the company root's downline by level", () => {
+describe("the company root's downline, whole and by level", () => {
   it("starts pages at a rank while the overlay follows the numbered members, and pages exactly", async () => {
     const levels = levelCounts(await naiveBelow(rootId));
     for (const { level } of levels) expect(await pagedByRank(level)).toBe(true);

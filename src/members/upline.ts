@@ -27,7 +27,7 @@ export type Upline = v.InferOutput<typeof uplineSchema>;
 type UplineRow =
   | { kind: "self"; depth: number }
   | { kind: "block"; depth: number; items: string }
-  | { kind: "ancestor"; depth: number; items: null; memberCode: string; name: string; careerRank: string | null };
+  | { kind: "ancestor"; depth: number; memberCode: string; name: string; careerRank: string | null };
 
 /**
  * The sponsors above a member up to the root, in one statement with the scope check (no row: 404;

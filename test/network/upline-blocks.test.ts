@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import uplineHandler from "../../netlify/functions/network-upline";
 import buildHandler, { config } from "../../netlify/functions/tree-upline-blocks";
+import { intArray } from "../../src/db/arrays";
 import { database, query } from "../../src/db/client";
 import { moveMember } from "../../src/members/move";
 import { upline } from "../../src/members/upline";
@@ -22,7 +23,7 @@ async function deepChain(): Promise<{ ids: number[]; codes: string[]; keyAt: (de
 const uplineOf = async (code: string) => (await upline(await database(), staffViewer, code)).items;
 
 async function blockKeys(ids: number[]): Promise<number[]> {
-  const rows = await query<{ id: number }>(await database(), sql`select member_id as id from upline_block where member_id = any(${`{${ids.join(",")}}`}::int[]) order by member_id`);
+  const rows = await query<{ id: number }>(await database(), sql`select member_id as id from upline_block where member_id = any(${intArray(ids)}) order by member_id`);
   return rows.map((row) => row.id);
 }
 

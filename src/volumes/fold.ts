@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { achievementLines } from "../bonuses/achievement";
 import { createCommissionLines } from "../commissions/create";
-import { bigintArray, intArray } from "../db/arrays";
+import { bigintArray, intArray, numericArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
 import { getPlan } from "../plan/plan";
 import { promoteQualified, type VolumeCause } from "../ranks/promote";
@@ -146,8 +146,12 @@ async function foldBatch(tx: Database): Promise<number> {
 
   const plan = await getPlan(tx);
   const careerFrom = plan.ranks[0]?.minPv;
+  const thresholds = numericArray(plan.ranks.map((rank) => rank.minPvg).sort((a, b) => a.comparedTo(b)).map((minPvg) => minPvg.toFixed()));
   // One statement: the upline's PVG (strict ancestors: the buyer's own row has it already) and PV by
-  // depth. It answers only the rows whose PV could qualify for a rank (careerPosition not null).
+  // depth. It answers only the rows that may rise: their PVG crossed a rank's threshold in this batch
+  // (every other ancestor qualifies for what it did before, which its career rank already holds:
+  // a PV change is graded at its own confirmation) and their PV could qualify (careerPosition not
+  // null). So of the thousands of ancestors a batch raises, only those few read their member row.
   const [folded] = await query<{ candidates: (VolumeRow & { period: string })[] }>(
     tx,
     sql`with batch as (
@@ -166,7 +170,9 @@ async function foldBatch(tx: Database): Promise<number> {
           on conflict (period, member_id) do update set pvg = v.pvg + excluded.pvg
           returning v.period, v.member_id, v.pv, v.pvg
         ), graded as materialized (
-          select u.period, u.member_id, u.pv, u.pvg, ${careerPositionOf(sql`u`, careerFrom)} as career_position from upserted u
+          select u.period, u.member_id, u.pv, u.pvg,
+                 case when width_bucket(u.pvg, ${thresholds}) > width_bucket(u.pvg - a.pv, ${thresholds}) then ${careerPositionOf(sql`u`, careerFrom)} end as career_position
+          from upserted u join upline a on a.period = u.period and a.member_id = u.member_id
         )
         select coalesce(json_agg(json_build_object('period', period, 'memberId', member_id, 'pv', pv::text, 'pvg', pvg::text, 'careerPosition', career_position))
                  filter (where career_position is not null), '[]') as candidates

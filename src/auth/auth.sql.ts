@@ -15,7 +15,7 @@ export const refreshTokenTable = pgTable(
     spentAt: timestamp("spent_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [index("refresh_token_family").on(t.familyId)],
+  (t) => [index("refresh_token_family").on(t.familyId), index("refresh_token_expires").on(t.expiresAt)],
 );
 
 /** Throttling events (e.g. failed logins per email), in Postgres so every function instance sees them. */

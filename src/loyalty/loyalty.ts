@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { query, type Database } from "../db/client";
+import { preparedQuery } from "../db/prepared";
 import { businessDayOfMonth } from "../periods/calendar";
 import type { Plan } from "../plan/plan";
 
@@ -11,7 +12,7 @@ import type { Plan } from "../plan/plan";
 export async function earnLoyalty(tx: Database, plan: Plan, input: { memberId: number; orderId: number; month: string; confirmedAt: Date }): Promise<void> {
   if (businessDayOfMonth(input.confirmedAt) > plan.integer("loyalty_last_day")) return;
   const at = input.confirmedAt.toISOString();
-  const [balance] = await query<{ points: number }>(
+  const [balance] = await preparedQuery<{ points: number }>(
     tx,
     sql`with earned as (
           insert into loyalty_month (member_id, month, points, order_id, earned_at)

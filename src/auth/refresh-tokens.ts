@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { now } from "../clock";
+import { inBatches } from "../db/batches";
 import { query, type Database } from "../db/client";
 import { AppError } from "../errors";
 import { refreshTokenTable } from "./auth.sql";
@@ -66,33 +67,23 @@ async function revokeFamily(db: Database, familyId: string): Promise<void> {
     .where(and(eq(refreshTokenTable.familyId, familyId), isNull(refreshTokenTable.revokedAt)));
 }
 
-export interface ExpiredTokensDeleted {
-  done: boolean;
-  deleted: number;
-  durationMs: number;
-}
-
 /**
  * Deletes the refresh tokens whose expiry has passed: each refresh adds a row, so an active session
  * leaves about 100 a day. Nothing is lost: an expired token is refused whether its row is stored or
  * not, and the reuse detection above only matters for a spent token that could still be used (a
  * family's newest token, and any token of it not yet expired, stay). Batches of `batch` rows,
- * oldest first, each a statement of its own; stops with `done: false` once `budgetMs` has passed,
- * and the next run goes on. Safe to run twice, or beside sign-ins and refreshes.
+ * oldest first, each a statement of its own, within `budgetMs` (inBatches). Safe to run twice, or
+ * beside sign-ins and refreshes.
  */
-export async function deleteExpiredRefreshTokens(db: Database, options: { batch?: number; budgetMs?: number } = {}): Promise<ExpiredTokensDeleted> {
+export async function deleteExpiredRefreshTokens(db: Database, options: { batch?: number; budgetMs?: number } = {}): Promise<{ done: boolean; deleted: number; durationMs: number }> {
   const { batch = 5_000, budgetMs = 20_000 } = options;
-  const started = performance.now();
   const at = now().toISOString();
-  let deleted = 0;
-  for (;;) {
+  const { handled: deleted, ...run } = await inBatches({ batch, budgetMs }, async () => {
     const rows = await query<{ id: string }>(
       db,
       sql`delete from refresh_token where id in (select id from refresh_token where expires_at <= ${at}::timestamptz order by expires_at limit ${batch}) returning id`,
     );
-    deleted += rows.length;
-    const durationMs = Math.round(performance.now() - started);
-    if (rows.length < batch) return { done: true, deleted, durationMs };
-    if (durationMs > budgetMs) return { done: false, deleted, durationMs };
-  }
+    return rows.length;
+  });
+  return { ...run, deleted };
 }

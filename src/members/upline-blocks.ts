@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { inBatches } from "../db/batches";
 import { query, type Database } from "../db/client";
 
 // The upline in blocks of 64 levels (migrations/0007, decision 001): a block is keyed by a member
@@ -12,12 +13,6 @@ export const UPLINE_BLOCK_LEVELS = 64;
 /** Items of a block: [member code, name, career rank code], the key first. */
 export type UplineBlockItem = [memberCode: string, name: string, careerRank: string | null];
 
-export interface UplineBlocksBuilt {
-  done: boolean;
-  built: number;
-  durationMs: number;
-}
-
 /**
  * Builds every missing block, in batches of `batch` keys, each batch a transaction of its own that
  * holds the blocks lock exclusive from before it reads: a transaction that changed a member and has
@@ -25,12 +20,10 @@ export interface UplineBlocksBuilt {
  * reads its change; one that changes a member later waits for the batch, then drops the blocks it
  * built. Stops early, with `done: false`, once `budgetMs` has passed (the next run goes on).
  */
-export async function buildUplineBlocks(db: Database, options: { batch?: number; budgetMs?: number } = {}): Promise<UplineBlocksBuilt> {
+export async function buildUplineBlocks(db: Database, options: { batch?: number; budgetMs?: number } = {}): Promise<{ done: boolean; built: number; durationMs: number }> {
   const { batch = 200, budgetMs = 20_000 } = options;
-  const started = performance.now();
-  let built = 0;
   let after = 0;
-  for (;;) {
+  const { handled: built, ...run } = await inBatches({ batch, budgetMs }, async () => {
     const keys = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('nnp:tree:upline-blocks'))`);
       return query<{ id: number }>(
@@ -50,9 +43,8 @@ export async function buildUplineBlocks(db: Database, options: { batch?: number;
             returning member_id as id`,
       );
     });
-    built += keys.length;
-    if (keys.length < batch) return { done: true, built, durationMs: Math.round(performance.now() - started) };
-    if (performance.now() - started > budgetMs) return { done: false, built, durationMs: Math.round(performance.now() - started) };
-    after = Math.max(...keys.map((key) => key.id));
-  }
+    after = Math.max(after, ...keys.map((key) => key.id));
+    return keys.length;
+  });
+  return { ...run, built };
 }

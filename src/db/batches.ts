@@ -1,0 +1,24 @@
+/** What a bounded, resumable batch job reports: `done` false when its budget ran out with work left. */
+export interface BatchRun {
+  done: boolean;
+  /** Items handled, over every batch. */
+  handled: number;
+  durationMs: number;
+}
+
+/**
+ * Runs `step` (one batch, answering how many items it handled) until a batch comes back short of
+ * `batch` (all done) or `budgetMs` has passed: then it stops with `done: false` and the next run
+ * goes on. For scheduled functions, which Netlify stops after 30 s.
+ */
+export async function inBatches(options: { batch: number; budgetMs: number }, step: () => Promise<number>): Promise<BatchRun> {
+  const started = performance.now();
+  let handled = 0;
+  for (;;) {
+    const count = await step();
+    handled += count;
+    const durationMs = Math.round(performance.now() - started);
+    if (count < options.batch) return { done: true, handled, durationMs };
+    if (durationMs > options.budgetMs) return { done: false, handled, durationMs };
+  }
+}

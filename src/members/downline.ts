@@ -6,7 +6,7 @@ import { preparedQuery } from "../db/prepared";
 import { containsPattern, offsetOf, pageOf } from "../http/list";
 import { pageQuery, queryInt, type Page } from "../http/schemas";
 import { networkMemberParam, nodeInScope } from "./network-scope";
-import { below, positionTable, readTree, type Slot, type TreeNode } from "./tree";
+import { below, nodeValues, overlayUnderNumbered, overlayUnderOverlay, positionTable, readTree, type NodeColumns, type Slot, type TreeNode } from "./tree";
 import { rootWindow, type PageWindow } from "./root-window";
 
 export const downlineQuery = v.strictObject({
@@ -36,10 +36,13 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
   return readTree(db, async (tx) => {
-    const { slot, node } = await nodeInScope(tx, viewer, request.member);
+    // A root's list is counted by rootWindow and a search by its matches; any other list is
+    // counted in the statement that finds its member (one round trip fewer, and planned once).
+    const counted = (node: NodeColumns, slot: Slot) => sql`case when ${node.depth} > 0 then ${countBelow(slot, node, request.level)} end`;
+    const { slot, node, count } = await nodeInScope(tx, viewer, request.member, request.search === undefined ? counted : undefined);
     const at = { offset: offsetOf(request), pageSize: request.pageSize };
     const rootList = node.depth === 0 && node.lft !== null && request.search === undefined;
-    const window = (rootList && (await rootWindow(tx, slot, request.level, at))) || (await offsetWindow(tx, slot, node, request, at));
+    const window = (rootList && (await rootWindow(tx, slot, request.level, at))) || (await offsetWindow(tx, slot, node, request, at, count));
     if (!window.page) return pageOf([], window.total, request);
     const items = await (window.planIndependent ? preparedQuery : query)<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(
       tx,
@@ -66,10 +69,18 @@ export async function downlinePage(db: Database, viewer: Principal, request: Dow
  * costs more than half the list. Each part is ordered and cut on its own, so it can walk an index
  * in page order; the two are then merged.
  */
-async function offsetWindow(tx: Database, slot: Slot, node: TreeNode, request: DownlineQuery, at: { offset: number; pageSize: number }): Promise<PageWindow> {
+async function offsetWindow(
+  tx: Database,
+  slot: Slot,
+  node: TreeNode,
+  request: DownlineQuery,
+  at: { offset: number; pageSize: number },
+  counted: number | null,
+): Promise<PageWindow> {
   const matching = request.search === undefined ? undefined : nameOrCodeMatches(request.search);
   const { numbered, overlay } = below(node, slot, { level: request.level, select: "order", where: matching });
-  const total = matching ? await countOf(tx, sql`select count(*) from (${numbered} union all ${overlay}) s`) : await countBelow(tx, slot, node, request.level);
+  const total =
+    counted ?? (await countOf(tx, matching ? sql`(select count(*) from (${numbered} union all ${overlay}) s)` : countBelow(slot, nodeValues(node), request.level)));
   const take = Math.min(at.pageSize, total - at.offset);
   if (take <= 0) return { total, page: null, planIndependent: false };
   const fromEnd = at.offset + take / 2 > total / 2;
@@ -88,24 +99,26 @@ const nameOrCodeMatches = (search: string) => (memberId: SQL) =>
   sql`exists (select 1 from member sm where sm.id = ${memberId} and (lower(sm.first_name || ' ' || sm.last_name) like ${containsPattern(search)} or lower(sm.member_code) like ${containsPattern(search)}))`;
 
 /**
- * How many members are below `node` (or exactly `level` below) without reading them: a numbered
- * level range counts as the difference of two level ranks and a numbered subtree as its size, less
- * the rows of members moved away since; overlay members are counted one by one (they are few).
+ * How many members are below `node` (or exactly `level` below) without reading them, as an
+ * expression: a numbered level range counts as the difference of two level ranks and a numbered
+ * subtree as its size, less the rows of members moved away since; overlay members are counted one by
+ * one (they are few). Each part is an index probe whatever the node, so the expression plans the
+ * same for literal values and for liveNode's columns.
  */
-async function countBelow(tx: Database, slot: Slot, node: TreeNode, level: number | undefined): Promise<number> {
-  const overlayCount = sql`(select count(*) from (${below(node, slot, { level, select: "depth" }).overlay}) s)`;
-  if (node.lft === null || node.size === null) return countOf(tx, overlayCount);
+function countBelow(slot: Slot, node: NodeColumns, level: number | undefined): SQL {
   const positions = positionTable(slot);
-  const [lo, hi] = [node.lft, node.lft + node.size];
-  const t = node.depth + (level ?? 0);
+  const [lo, hi, t] = [node.lft, sql`${node.lft} + ${node.size}`, sql`${node.depth} + ${level ?? 0}`];
   const movedAway = sql`(select count(*) from ${positions} where moved and ${level === undefined ? sql`true` : sql`depth = ${t}`} and lft > ${lo} and lft < ${hi})`;
   const numbered =
     level === undefined
-      ? sql`${node.size - 1}`
+      ? sql`${node.size} - 1`
       : sql`coalesce(coalesce((select level_rank from ${positions} where depth = ${t} and lft >= ${hi} order by lft limit 1),
                              (select level_rank + 1 from ${positions} where depth = ${t} order by lft desc limit 1))
                     - (select level_rank from ${positions} where depth = ${t} and lft > ${lo} order by lft limit 1), 0)`;
-  return countOf(tx, sql`${numbered} - ${movedAway} + ${overlayCount}`);
+  const inOverlay = (place: SQL) =>
+    sql`(select count(*) from tree_overlay o where ${level === undefined ? sql`o.depth > ${node.depth}` : sql`o.depth = ${t}`} and ${place})`;
+  return sql`case when ${node.lft} is null then ${inOverlay(overlayUnderOverlay(node))}
+                  else ${numbered} - ${movedAway} + ${inOverlay(overlayUnderNumbered(node))} end`;
 }
 
 async function countOf(tx: Database, expression: SQL): Promise<number> {

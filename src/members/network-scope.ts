@@ -1,9 +1,9 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import * as v from "valibot";
 import { isStaff, type Principal } from "../auth/guard";
 import type { Database } from "../db/client";
 import { notFound, refused } from "../errors";
-import { liveNode, type Slot, type TreeNode } from "./tree";
+import { liveNode, type NodeColumns, type Slot, type TreeNode } from "./tree";
 
 // Whose network a request reads: `?member=<memberCode>`, else the caller's own. A member may name
 // themselves or anyone below them; anyone else and unknown codes get the same 404, so a member
@@ -13,9 +13,17 @@ export const networkMemberParam = v.optional(
   v.pipe(v.string(), v.trim(), v.nonEmpty("Required"), v.maxLength(32), v.toUpperCase(), v.description("Member code whose network to read (default: the caller's own)")),
 );
 
-/** The member a request may read, with the live slot and its place in that numbering (or its overlay anchor), or 404. */
-export async function nodeInScope(tx: Database, viewer: Principal, memberCode: string | undefined): Promise<{ slot: Slot; node: TreeNode }> {
-  const found = await liveNode(tx, scopedMember(viewer, memberCode));
+/**
+ * The member a request may read, with the live slot and its place in that numbering (or its overlay
+ * anchor), or 404; `count` as liveNode computes it.
+ */
+export async function nodeInScope(
+  tx: Database,
+  viewer: Principal,
+  memberCode: string | undefined,
+  count?: (node: NodeColumns, slot: Slot) => SQL,
+): Promise<{ slot: Slot; node: TreeNode; count: number | null }> {
+  const found = await liveNode(tx, scopedMember(viewer, memberCode), count);
   if (!found) throw notFound("Member");
   return found;
 }

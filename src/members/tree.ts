@@ -35,15 +35,41 @@ export async function liveSlot(tx: Database): Promise<Slot> {
   return row.slot;
 }
 
+/** A node's columns as SQL: the values of a TreeNode (nodeValues), or the columns of the statement that finds it (liveNode). */
+export interface NodeColumns {
+  id: SQL;
+  depth: SQL;
+  lft: SQL;
+  size: SQL;
+  anchor: SQL;
+}
+
+export const nodeValues = (node: TreeNode): NodeColumns => ({
+  id: sql`${node.id}::int`,
+  depth: sql`${node.depth}::int`,
+  lft: sql`${node.lft}::int`,
+  size: sql`${node.size}::int`,
+  anchor: sql`${node.anchor}::int`,
+});
+
 /**
  * The live slot and the place of the member row `m` matching `where` in that numbering (or its
  * overlay anchor), in one statement: undefined when no member matches. The plan is the same for
- * every member (it probes both tables' member index, the idle one finding nothing to join).
+ * every member (it probes both tables' member index, the idle one finding nothing to join), so it
+ * is prepared. `count`, when given, is an integer expression over the node's columns in a slot (say,
+ * how many members are below it), computed in the same statement for the live slot.
  */
-export async function liveNode(tx: Database, where: SQL): Promise<{ slot: Slot; node: TreeNode } | undefined> {
-  const [row] = await preparedQuery<TreeNode & { slot: Slot }>(
+export async function liveNode(
+  tx: Database,
+  where: SQL,
+  count?: (node: NodeColumns, slot: Slot) => SQL,
+): Promise<{ slot: Slot; node: TreeNode; count: number | null } | undefined> {
+  const columns = (p: string): NodeColumns => ({ id: sql`m.id`, depth: sql`m.depth`, lft: sql.raw(`${p}.lft`), size: sql.raw(`${p}.size`), anchor: sql`mo.anchor_lft` });
+  const counted = count ? sql`case n.active_slot when 0 then ${count(columns("p0"), 0)} else ${count(columns("p1"), 1)} end` : sql`null`;
+  const [row] = await preparedQuery<TreeNode & { slot: Slot; count: number | null }>(
     tx,
-    sql`select n.active_slot as slot, m.id, m.depth, coalesce(p0.lft, p1.lft) as lft, coalesce(p0.size, p1.size) as size, mo.anchor_lft as anchor
+    sql`select n.active_slot as slot, m.id, m.depth, coalesce(p0.lft, p1.lft) as lft, coalesce(p0.size, p1.size) as size, mo.anchor_lft as anchor,
+               (${counted})::int as count
         from member m cross join tree_numbering n
         left join tree_position_0 p0 on n.active_slot = 0 and p0.member_id = m.id and not p0.moved
         left join tree_position_1 p1 on n.active_slot = 1 and p1.member_id = m.id and not p1.moved
@@ -51,8 +77,8 @@ export async function liveNode(tx: Database, where: SQL): Promise<{ slot: Slot; 
         where ${where}`,
   );
   if (!row) return undefined;
-  const { slot, ...node } = row;
-  return { slot, node };
+  const { slot, count: result, ...node } = row;
+  return { slot, node, count: result };
 }
 
 /**
@@ -81,15 +107,17 @@ export function below(
   const columns = (t: string) => sql.raw(options.select === "order" ? `${t}.member_id as id, ${t}.enrolled_at, ${t}.member_code` : `${t}.member_id as id, ${t}.depth`);
   const range = node.lft === null || node.size === null ? sql`false` : sql`p.lft > ${node.lft} and p.lft < ${node.lft + node.size}`;
   const numbered = sql`select ${columns("p")} from ${positionTable(slot)} p where ${range} and ${depth(sql`p.depth`)} and not p.moved and ${where(sql`p.member_id`)}`;
-  const inOverlay =
-    node.depth === 0
-      ? sql`true`
-      : node.lft !== null && node.size !== null
-        ? sql`o.anchor_lft >= ${node.lft} and o.anchor_lft < ${node.lft + node.size}`
-        : sql`o.anchor_lft is not distinct from ${node.anchor}::int and exists (select 1 from member om where om.id = o.member_id and om.path[${node.depth + 1}] = ${node.id})`;
+  const inOverlay = node.depth === 0 ? sql`true` : node.lft !== null ? overlayUnderNumbered(nodeValues(node)) : overlayUnderOverlay(nodeValues(node));
   const overlay = sql`select ${columns("o")} from tree_overlay o where ${depth(sql`o.depth`)} and ${inOverlay} and ${where(sql`o.member_id`)}`;
   return { numbered, overlay };
 }
+
+/** Overlay rows (`o`) below a numbered node: those anchored in its range. */
+export const overlayUnderNumbered = (node: NodeColumns) => sql`o.anchor_lft >= ${node.lft} and o.anchor_lft < ${node.lft} + ${node.size}`;
+
+/** Overlay rows (`o`) below a node that is itself in the overlay: those with its anchor and it on their path. */
+export const overlayUnderOverlay = (node: NodeColumns) =>
+  sql`o.anchor_lft is not distinct from ${node.anchor} and exists (select 1 from member om where om.id = o.member_id and om.path[${node.depth} + 1] = ${node.id})`;
 
 // Advisory locks, transaction-scoped (safe behind Neon's transaction-mode pooler).
 // - shape: a signup holds it shared; a move, and a renumbering for its last step (re-anchoring the

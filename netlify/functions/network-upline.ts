@@ -2,7 +2,7 @@ import type { Config } from "@netlify/functions";
 import * as v from "valibot";
 import { authenticate } from "../../src/auth/guard";
 import { defineContract } from "../../src/http/contract";
-import { handler, json } from "../../src/http/handler";
+import { handler, jsonItems } from "../../src/http/handler";
 import { readQuery } from "../../src/http/validate";
 import { networkMemberParam } from "../../src/members/network-scope";
 import { upline, uplineSchema } from "../../src/members/upline";
@@ -21,7 +21,7 @@ export const contract = defineContract({
 export default handler(async (ctx) => {
   const viewer = await authenticate(ctx);
   const { member } = readQuery(ctx.url, query);
-  return json(await upline(ctx.db, viewer, member));
+  return jsonItems((await upline(ctx.db, viewer, member)).items);
 });
 
 export const config: Config = { path: "/api/network/upline", method: "GET" };

@@ -79,6 +79,31 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } });
 }
 
+const ITEMS_PER_PIECE = 200;
+
+/**
+ * json({ items }) for a list that can be long, written in pieces of ITEMS_PER_PIECE items (~16 KB):
+ * as one string the body would be a V8 large object, and its encoded copy a fresh allocation too,
+ * each with new pages for the kernel to fault in. For the 170 KB upline of a 2,000-deep member that
+ * cost ~1 ms per response here, twice the serialisation itself (.prof measurements, 2026-12-06).
+ */
+export function jsonItems(items: readonly unknown[]): Response {
+  const encoder = new TextEncoder();
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const piece = JSON.stringify(items.slice(next, next + ITEMS_PER_PIECE)).slice(1, -1);
+      controller.enqueue(encoder.encode(next === 0 ? `{"items":[${piece}` : `,${piece}`));
+      next += ITEMS_PER_PIECE;
+      if (next >= items.length) {
+        controller.enqueue(encoder.encode("]}"));
+        controller.close();
+      }
+    },
+  });
+  return new Response(body, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+}
+
 export function noContent(): Response {
   return new Response(null, { status: 204 });
 }

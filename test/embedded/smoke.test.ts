@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import loginHandler from "../../netlify/functions/auth-login";
 import registerHandler from "../../netlify/functions/auth-register";
 import meHandler from "../../netlify/functions/me";
+import downlineHandler from "../../netlify/functions/network-downline";
+import uplineHandler from "../../netlify/functions/network-upline";
 import { resetEnv } from "../../src/config/env";
 import { closeDatabase, database, driverFor, query } from "../../src/db/client";
 import { seedDatabase, type SeedResult } from "../../src/seed";
@@ -77,6 +79,23 @@ describe("embedded PGlite database", () => {
     const password = first.password.source === "generated" ? first.password.value : "";
     expect((await login("admin@nnprotect.local", password)).body.member.role).toBe("admin");
     expect((await login(DEMO_LEADER_EMAIL, password)).status).toBe(200);
+  });
+
+  it("serves the demo leader's network: a level of the downline with its count, and the upline", async () => {
+    const password = first.password.source === "generated" ? first.password.value : "";
+    const token = (await login(DEMO_LEADER_EMAIL, password)).body.accessToken;
+    const [leader] = await query<{ directs: number; depth: number }>(
+      await database(),
+      sql`select (select count(*)::int from member d where d.sponsor_id = m.id) as directs, m.depth from member m where m.email = ${DEMO_LEADER_EMAIL}`,
+    );
+    const level1 = await call(downlineHandler, { path: "/api/network/downline?level=1&pageSize=5", token });
+    expect(level1.status).toBe(200);
+    expect(level1.body.total).toBe(leader!.directs);
+    expect(level1.body.items).toHaveLength(Math.min(5, leader!.directs));
+    const up = await call(uplineHandler, { path: "/api/network/upline", token });
+    expect(up.status).toBe(200);
+    expect(up.body.items).toHaveLength(leader!.depth);
+    expect(up.body.items.at(-1).memberCode).toBe("NNPROTECT");
   });
 
   it("keeps its data across a restart and never shows the password again", async () => {

@@ -85,7 +85,7 @@ const ITEMS_PER_PIECE = 200;
  * json({ items }) for a list that can be long, written in pieces of ITEMS_PER_PIECE items (~16 KB):
  * as one string the body would be a V8 large object, and its encoded copy a fresh allocation too,
  * each with new pages for the kernel to fault in. For the 170 KB upline of a 2,000-deep member that
- * cost ~1 ms per response here, twice the serialisation itself (.prof measurements, 2026-12-06).
+ * cost ~1 ms per response on the 2-core VM, twice the serialisation itself (2026-12-06).
  */
 export function jsonItems(items: readonly unknown[]): Response {
   const encoder = new TextEncoder();

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { intArray } from "../db/arrays";
 import { query, type Database } from "../db/client";
+import { buildLevelChunks } from "./level-chunks";
 import { preorder, type Preorder } from "./preorder";
 import { liveSlot, lockTreeNumbering, lockTreeShape, positionTable, type Slot } from "./tree";
 
@@ -28,8 +29,8 @@ export interface RenumberSummary {
  * longer holds.
  *
  * Takes the database, not a transaction: it owns its transaction, then VACUUMs (which cannot run
- * inside one) the new table, so index-only scans need no heap visits, and the overlay it emptied, so
- * the planner knows it is small again.
+ * inside one) the new table, so index-only scans need no heap visits, the overlay it emptied, so
+ * the planner knows it is small again, and the level chunks, whose old rows it deleted.
  */
 export async function renumberTree(db: Database): Promise<RenumberSummary> {
   const started = performance.now();
@@ -53,6 +54,7 @@ export async function renumberTree(db: Database): Promise<RenumberSummary> {
     const tree = preorder(ids, Int32Array.from(snapshot?.sponsors ?? []));
     const next: Slot = live === 0 ? 1 : 0;
     await loadPositions(tx, next, ids, tree);
+    await buildLevelChunks(tx, next);
     // The last step waits for signups in flight and holds new ones back for a moment: members who
     // joined since the snapshot stay in the overlay, re-anchored in the new numbering (their deepest
     // numbered ancestor, i.e. the largest lft among their ancestors, may have just been numbered).
@@ -72,6 +74,7 @@ export async function renumberTree(db: Database): Promise<RenumberSummary> {
   if (summary.renumbered) {
     await db.execute(sql`vacuum (analyze) ${positionTable(slot)}`);
     await db.execute(sql`vacuum (analyze) tree_overlay`);
+    await db.execute(sql`vacuum (analyze) tree_level_chunk`);
   }
   return { done: true, ...summary, durationMs: Math.round(performance.now() - started) };
 }

@@ -1,15 +1,8 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { preparedQuery } from "../db/prepared";
+import { numberedThenOverlay, overlayInterleaves, type PageWindow } from "./page-window";
 import { positionTable, type Slot } from "./tree";
-
-/** Which rows make one page: a statement selecting their member ids (`page` null when the page is past the end). */
-export interface PageWindow {
-  total: number;
-  page: SQL | null;
-  /** The page statement's best plan does not depend on its values (it may be prepared). */
-  planIndependent: boolean;
-}
 
 /**
  * A page of the company root's downline, of one level (`depth`) or of every level: up to tens of
@@ -25,33 +18,22 @@ export async function rootWindow(tx: Database, slot: Slot, depth: number | undef
   const positions = positionTable(slot);
   const rank = sql.raw(depth === undefined ? "network_rank" : "order_rank");
   const numberedRows = depth === undefined ? sql`network_rank is not null` : sql`depth = ${depth}`;
-  const overlayRows = depth === undefined ? sql`depth > 0` : sql`depth = ${depth}`;
+  const overlayRows = depth === undefined ? sql`o.depth > 0` : sql`o.depth = ${depth}`;
   const [list] = await preparedQuery<{ numbered: number; moved: number[]; overlay: number; interleaved: boolean }>(
     tx,
     sql`select coalesce((select ${rank} + 1 from ${positions} where ${numberedRows} order by ${rank} desc limit 1), 0) as numbered,
                array(select ${rank} from ${positions} where ${numberedRows} and moved order by ${rank}) as moved,
-               (select count(*) from tree_overlay where ${overlayRows})::int as overlay,
-               exists (select 1 from tree_overlay o
-                       where ${overlayRows}
-                         and (o.enrolled_at, o.member_code) < (select p.enrolled_at, p.member_code from ${positions} p where ${numberedRows}
-                                                               order by ${rank} desc limit 1)) as interleaved`,
+               (select count(*) from tree_overlay o where ${overlayRows})::int as overlay,
+               ${overlayInterleaves(positions, numberedRows, rank, overlayRows)} as interleaved`,
   );
   if (!list || list.interleaved) return null;
-  const unmoved = list.numbered - list.moved.length;
-  const total = unmoved + list.overlay;
-  const take = Math.min(at.pageSize, total - at.offset);
-  if (take <= 0) return { total, page: null, planIndependent: true };
-  const fromNumbered = Math.max(0, Math.min(take, unmoved - at.offset));
-  const parts: SQL[] = [];
-  if (fromNumbered > 0) {
-    parts.push(sql`(select member_id as id from ${positions} where ${numberedRows} and ${rank} >= ${rankOfUnmoved(at.offset, list.moved)} and not moved
-                    order by ${rank} limit ${fromNumbered})`);
-  }
-  if (take > fromNumbered) {
-    parts.push(sql`(select member_id as id from tree_overlay where ${overlayRows} order by enrolled_at, member_code
-                    offset ${Math.max(0, at.offset - unmoved)} limit ${take - fromNumbered})`);
-  }
-  return { total, page: sql.join(parts, sql` union all `), planIndependent: true };
+  return numberedThenOverlay(
+    at,
+    { numbered: list.numbered - list.moved.length, overlay: list.overlay },
+    (take) => sql`select member_id as id from ${positions} where ${numberedRows} and ${rank} >= ${rankOfUnmoved(at.offset, list.moved)} and not moved
+                  order by ${rank} limit ${take}`,
+    overlayRows,
+  );
 }
 
 /** The rank of the `index`-th (from 0) unmoved row, given the ranks of the moved rows in ascending order. */

@@ -35,12 +35,13 @@ export function numberedThenOverlay(
 }
 
 /**
- * Whether an overlay row of `overlayRows` sorts before the last numbered row of `numberedRows` (the
- * one of highest `rank`): then a list is not its numbered rows followed by its overlay rows. New
- * signups never do (they join later); a member moved since the numbering keeps its old instant.
+ * Whether an overlay row of `overlayRows` (over `o`) sorts before the last numbered row of
+ * `numberedRows` (the one of highest `rank`): then a list is not its numbered rows followed by its
+ * overlay rows. New signups never do (they join later); a member moved since the numbering keeps its
+ * old instant. Only the first overlay row in page order is compared: one read of an overlay index in
+ * that order, not a scan of every overlay row (an hour of signups).
  */
 export const overlayInterleaves = (positions: SQL, numberedRows: SQL, rank: SQL, overlayRows: SQL) =>
-  sql`exists (select 1 from tree_overlay o
-              where ${overlayRows}
-                and (o.enrolled_at, o.member_code) < (select p.enrolled_at, p.member_code from ${positions} p where ${numberedRows}
+  sql`exists (select 1 from (select o.enrolled_at, o.member_code from tree_overlay o where ${overlayRows} order by o.enrolled_at, o.member_code limit 1) o
+              where (o.enrolled_at, o.member_code) < (select p.enrolled_at, p.member_code from ${positions} p where ${numberedRows}
                                                       order by ${rank} desc limit 1))`;

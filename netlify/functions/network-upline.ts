@@ -21,7 +21,7 @@ export const contract = defineContract({
 export default handler(async (ctx) => {
   const viewer = await authenticate(ctx);
   const { member } = readQuery(ctx.url, query);
-  return jsonItems((await upline(ctx.db, viewer, member)).items);
+  return jsonItems(await upline(ctx.db, viewer, member));
 });
 
 export const config: Config = { path: "/api/network/upline", method: "GET" };

@@ -10,7 +10,7 @@ import { buildUplineBlocks } from "../../src/members/upline-blocks";
 import { createMember, staffToken } from "../support/fixtures";
 import { heldTransaction } from "../support/held-transaction";
 import { call } from "../support/http";
-import { chain, growTree, naiveUplineItems, staffId, staffViewer } from "../support/tree";
+import { chain, growTree, naiveUplineItems, staffId, staffViewer, type NaiveUplineItem } from "../support/tree";
 
 // A chain 300 deep under a member at depth 1: its nodes are at depths 2..301, and those at depths
 // 64, 128, 192 and 256 key a block each (node i is at depth i + 2).
@@ -20,7 +20,7 @@ async function deepChain(): Promise<{ ids: number[]; codes: string[]; keyAt: (de
   return { ...grown, keyAt: (depth) => grown.ids[depth - 2]! };
 }
 
-const uplineOf = async (code: string) => (await upline(await database(), staffViewer, code)).items;
+const uplineOf = async (code: string) => (await upline(await database(), staffViewer, code)).map((item) => JSON.parse(item) as NaiveUplineItem);
 
 async function blockKeys(ids: number[]): Promise<number[]> {
   const rows = await query<{ id: number }>(await database(), sql`select member_id as id from upline_block where member_id = any(${intArray(ids)}) order by member_id`);
@@ -52,6 +52,8 @@ describe("upline blocks", () => {
     const { ids, codes, keyAt } = await deepChain();
     const db = await database();
     await buildUplineBlocks(db);
+    // Read once before the changes: the blocks rendered for it must not be served after them.
+    expect(await uplineOf(codes.at(-1)!)).toEqual(await naiveUplineItems(ids.at(-1)!));
     // Depth 100 lies in the block keyed at 128 (65..128); depth 200 in the one keyed at 256 (193..256).
     await db.execute(sql`update member set career_rank = 'creativo' where id = ${keyAt(100)}`);
     expect(await blockKeys(ids)).toEqual([64, 192, 256].map(keyAt));

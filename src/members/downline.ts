@@ -7,7 +7,7 @@ import { containsPattern, offsetOf, pageOf } from "../http/list";
 import { pageQuery, queryInt, type Page } from "../http/schemas";
 import { networkMemberParam, nodeInScope } from "./network-scope";
 import { below, nodeValues, overlayUnderNumbered, overlayUnderOverlay, positionTable, readTree, type NodeColumns, type Slot, type TreeNode } from "./tree";
-import { CHUNKS_FROM_SKIP, chunkWindow } from "./level-chunks";
+import { chunksPay, chunkWindow } from "./level-chunks";
 import type { PageWindow } from "./page-window";
 import { rootWindow } from "./root-window";
 
@@ -34,8 +34,8 @@ export type DownlineItem = v.InferOutput<typeof downlineItemSchema>;
 /**
  * One page of the members below, ordered by enrolment instant then member code (a total order, so
  * pages never overlap or skip). A page of the company root's downline (one level or all) starts at
- * a rank (root-window.ts), one far into another member's level at a chunk (level-chunks.ts); any
- * other page is cut with OFFSET (offsetWindow).
+ * a rank (root-window.ts), one far into another member's long list at a chunk (level-chunks.ts);
+ * any other page is cut with OFFSET (offsetWindow).
  */
 export async function downlinePage(db: Database, viewer: Principal, request: DownlineQuery, period: string): Promise<Page<DownlineItem>> {
   return readTree(db, async (tx) => {
@@ -45,12 +45,11 @@ export async function downlinePage(db: Database, viewer: Principal, request: Dow
     const { slot, node, count } = await nodeInScope(tx, viewer, request.member, request.search === undefined ? counted : undefined);
     const at = { offset: offsetOf(request), pageSize: request.pageSize };
     const rootList = node.depth === 0 && node.lft !== null && request.search === undefined;
-    // Far from both ends of a long level, OFFSET would skip thousands of rows: the chunks find the page.
-    const { level } = request;
-    const deepInLevel = count !== null && level !== undefined && Math.min(at.offset, count - at.offset - at.pageSize) >= CHUNKS_FROM_SKIP;
+    // Far from both ends of a long list, OFFSET would skip thousands of rows: the chunks find the page.
+    const deep = count !== null && chunksPay(request.level, Math.min(at.offset, count - at.offset - at.pageSize));
     const window =
       (rootList && (await rootWindow(tx, slot, request.level, at))) ||
-      (deepInLevel && (await chunkWindow(tx, slot, node, level, at, count))) ||
+      (deep && (await chunkWindow(tx, slot, node, request.level, at, count))) ||
       (await offsetWindow(tx, slot, node, request, at, count));
     if (!window.page) return pageOf([], window.total, request);
     const items = await (window.planIndependent ? preparedQuery : query)<Omit<DownlineItem, "enrolledAt"> & { enrolledAt: Date }>(

@@ -11,9 +11,10 @@ import { createMember, staffToken, type TestMember } from "../support/fixtures";
 import { call } from "../support/http";
 import { growTree, levelCounts, naiveBelow, randomParents, staffId, type GrownTree } from "../support/tree";
 
-// A page far into a large subtree's level is found by the level chunks (src/members/level-chunks.ts),
-// not by OFFSET. Chunks of a few rows here, so a small tree spans many of them, with rows of another
-// subtree interleaved in the same chunks: every page must be exactly the naive one.
+// A page far into a large subtree's level, or its whole downline, is found by the level chunks
+// (src/members/level-chunks.ts), not by OFFSET. Chunks of a few rows here, so a small tree spans
+// many of them, with rows of another subtree interleaved in the same chunks: every page must be
+// exactly the naive one.
 
 const CHUNK_ROWS = 4;
 let leader: TestMember;
@@ -37,8 +38,8 @@ async function renumberWithSmallChunks(): Promise<void> {
   await buildLevelChunks(db, await liveSlot(db), CHUNK_ROWS);
 }
 
-/** Every page of `member`'s level `level` as chunkWindow cuts it (null: it declined), as member codes. */
-async function chunkPages(memberId: number, level: number, total: number, pageSize: number): Promise<string[][] | null> {
+/** Every page of `member`'s level `level` (undefined: every level) as chunkWindow cuts it (null: it declined), as member codes. */
+async function chunkPages(memberId: number, level: number | undefined, total: number, pageSize: number): Promise<string[][] | null> {
   const pages: string[][] = [];
   for (let offset = 0; offset < total; offset += pageSize) {
     const page = await readTree(await database(), async (tx) => {
@@ -54,18 +55,19 @@ async function chunkPages(memberId: number, level: number, total: number, pageSi
   return pages;
 }
 
-/** The naive pages of every level below `memberId`, and chunkWindow's, which must agree. */
+/** The naive pages of every level below `memberId` and of all of them, and chunkWindow's, which must agree. */
 async function expectLevelsPagedByChunks(memberId: number, pageSize: number): Promise<void> {
   const below = await naiveBelow(memberId);
-  for (const { level, members } of levelCounts(below)) {
-    const codes = below.filter((member) => member.level === level).map((member) => member.memberCode);
-    const expected = Array.from({ length: Math.ceil(members / pageSize) }, (_, page) => codes.slice(page * pageSize, (page + 1) * pageSize));
-    expect({ level, pages: await chunkPages(memberId, level, members, pageSize) }).toEqual({ level, pages: expected });
+  const lists = [{ level: undefined, members: below }, ...levelCounts(below).map(({ level }) => ({ level, members: below.filter((member) => member.level === level) }))];
+  for (const { level, members } of lists) {
+    const codes = members.map((member) => member.memberCode);
+    const expected = Array.from({ length: Math.ceil(codes.length / pageSize) }, (_, page) => codes.slice(page * pageSize, (page + 1) * pageSize));
+    expect({ level, pages: await chunkPages(memberId, level, codes.length, pageSize) }).toEqual({ level, pages: expected });
   }
 }
 
 describe("level chunks", () => {
-  it("are rebuilt by each renumbering: every row of the live numbering in one chunk of its depth, lft sorted", async () => {
+  it("are rebuilt by each renumbering: every row of the live numbering in one chunk of its depth and one of every depth, lft sorted", async () => {
     await createMember(); // a signup, so the renumbering has work to do
     await renumberTree(await database()); // chunks of the default size
     const [check] = await query<{ rows: number; chunked: number; wrong: number }>(
@@ -76,10 +78,14 @@ describe("level chunks", () => {
           select (select count(*) from live)::int as rows, (select sum(cardinality(lfts)) from chunk)::int as chunked,
                  (select count(*) from chunk c
                   where c.first_rank % ${LEVEL_CHUNK_ROWS} <> 0
-                     or c.lfts <> array(select lft from live where live.depth = c.depth and live.order_rank / ${LEVEL_CHUNK_ROWS} = c.first_rank / ${LEVEL_CHUNK_ROWS} order by lft))::int as wrong`,
+                     or c.lfts <> array(select lft from live
+                                        where case when c.depth = -1 then live.network_rank / ${LEVEL_CHUNK_ROWS} = c.first_rank / ${LEVEL_CHUNK_ROWS}
+                                                   else live.depth = c.depth and live.order_rank / ${LEVEL_CHUNK_ROWS} = c.first_rank / ${LEVEL_CHUNK_ROWS} end
+                                        order by lft))::int as wrong`,
     );
     expect(check!.rows).toBeGreaterThan(280);
-    expect(check).toEqual({ rows: check!.rows, chunked: check!.rows, wrong: 0 });
+    // Each row once by its depth, and each but the root's once more among every depth.
+    expect(check).toEqual({ rows: check!.rows, chunked: 2 * check!.rows - 1, wrong: 0 });
     await buildLevelChunks(await database(), await liveSlot(await database()), CHUNK_ROWS);
   });
 
@@ -92,7 +98,10 @@ describe("level chunks", () => {
   });
 
   it("place members who joined since the numbering after the numbered ones", async () => {
-    await growTree(new Array(12).fill(-1), { anchorId: (i) => leaderTree.ids[(i * 13) % leaderTree.ids.length]!, enrolledAt: (i) => new Date(Date.UTC(2025, 6, 1, 0, 0, Math.floor(i / 2))) });
+    // Later than everyone numbered, as signups are.
+    const [latest] = await query<{ at: string }>(await database(), sql`select max(enrolled_at)::text as at from member`);
+    const after = (seconds: number) => new Date(new Date(latest!.at).getTime() + 1_000 * (1 + seconds));
+    await growTree(new Array(12).fill(-1), { anchorId: (i) => leaderTree.ids[(i * 13) % leaderTree.ids.length]!, enrolledAt: (i) => after(Math.floor(i / 2)) });
     await expectLevelsPagedByChunks(leader.id, 4);
   });
 
@@ -103,9 +112,11 @@ describe("level chunks", () => {
     const moved = below.find((member) => member.level === 2 && leaderTree.ids.includes(member.id))!;
     await moveMember(db, { actorId: await staffId("admin"), memberCode: moved.memberCode, newSponsorCode: other.memberCode });
     await expectLevelsPagedByChunks(leader.id, 4);
-    // Under the other leader it is in the overlay with its old instant: level 1 declines (OFFSET pages it).
-    const otherDirects = (await naiveBelow(other.id)).filter((member) => member.level === 1).length;
-    expect(await chunkPages(other.id, 1, otherDirects, 4)).toBeNull();
+    // Under the other leader it is in the overlay with its old instant: level 1 and the whole list
+    // decline (OFFSET pages them).
+    const otherBelow = await naiveBelow(other.id);
+    expect(await chunkPages(other.id, 1, otherBelow.filter((member) => member.level === 1).length, 4)).toBeNull();
+    expect(await chunkPages(other.id, undefined, otherBelow.length, 4)).toBeNull();
     await renumberWithSmallChunks();
     await expectLevelsPagedByChunks(other.id, 4);
   });

@@ -101,6 +101,7 @@ export async function run({ db, report }: BenchContext): Promise<void> {
     await pages(`the ${facts.sizes[large]!.toLocaleString("en")}-member subtree's widest level (${largeWidest})${when}`, `/api/network/downline?level=${largeWidest}`, largeToken);
     await pages(`root's level ${deepLevel}${when}`, `/api/network/downline?member=${root!.code}&level=${deepLevel}`, staff);
     await pages(`root, every level${when}`, `/api/network/downline?member=${root!.code}`, staff, 50);
+    await pages(`the ${facts.sizes[large]!.toLocaleString("en")}-member subtree, every level${when}`, `/api/network/downline?member=${code(large)}`, largeToken, 50);
     await summary(`root${when}`, `/api/network/summary?member=${root!.code}`, staff, 20);
     await summary(`the ${facts.sizes[large]!.toLocaleString("en")}-member subtree${when}`, `/api/network/summary`, largeToken, 20);
     await summary(`a ${facts.sizes[typical]!.toLocaleString("en")}-member subtree${when}`, `/api/network/summary?member=${code(typical)}`, staff, PAGE_REQUESTS);

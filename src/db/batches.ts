@@ -17,8 +17,10 @@ export async function inBatches(options: { batch: number; budgetMs: number }, st
   for (;;) {
     const count = await step();
     handled += count;
-    const durationMs = Math.round(performance.now() - started);
-    if (count < options.batch) return { done: true, handled, durationMs };
-    if (durationMs > options.budgetMs) return { done: false, handled, durationMs };
+    // The budget is checked on the exact time: rounded, a batch under half a millisecond would
+    // count as none, and a budget of 0 would not stop the run.
+    const elapsed = performance.now() - started;
+    if (count < options.batch) return { done: true, handled, durationMs: Math.round(elapsed) };
+    if (elapsed >= options.budgetMs) return { done: false, handled, durationMs: Math.round(elapsed) };
   }
 }

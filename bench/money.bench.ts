@@ -8,7 +8,7 @@ import { findLedgerViolations } from "../src/ledger/invariants";
 import { runPayouts, type PayoutRun } from "../src/payouts/payouts";
 import { addBankAccount } from "../src/wallet/bank-accounts";
 import type { BenchContext } from "./lib/context";
-import { ms } from "./lib/context";
+import { fromClients, ms } from "./lib/context";
 
 // The money core under load: commission lines posted to wallets by the payouts job as its
 // scheduled invocations would (each within Netlify's 30 s): a first payout to 200,000 receivers,
@@ -113,26 +113,21 @@ async function withdrawals(ctx: BenchContext, db: Database): Promise<void> {
   );
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (let i = next++; i < clients.length; i = next++) {
-        const client = clients[i]!;
-        const begun = performance.now();
-        const response = await withdrawalFunction(
-          new Request("http://localhost/api/wallet/withdrawals", {
-            method: "POST",
-            headers: { "content-type": "application/json", authorization: `Bearer ${client.token}`, "idempotency-key": `bench-${i}` },
-            body: JSON.stringify({ amount: { amount: "600.00", currency: "MXN" }, bankAccountId: client.bankAccountId }),
-          }),
-        );
-        await response.text();
-        latencies.push(performance.now() - begun);
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      }
-    }),
-  );
+  await fromClients(CLIENTS, clients.length, async (i) => {
+    const client = clients[i]!;
+    const begun = performance.now();
+    const response = await withdrawalFunction(
+      new Request("http://localhost/api/wallet/withdrawals", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${client.token}`, "idempotency-key": `bench-${i}` },
+        body: JSON.stringify({ amount: { amount: "600.00", currency: "MXN" }, bankAccountId: client.bankAccountId }),
+      }),
+    );
+    await response.text();
+    latencies.push(performance.now() - begun);
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+  });
   const total = performance.now() - started;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;

@@ -14,7 +14,7 @@ import { resetStripe } from "../src/payments/stripe";
 import { receiveStripeEvent } from "../src/payments/webhook";
 import { periodOf } from "../src/periods/calendar";
 import { foldPending, foldVolumes } from "../src/volumes/fold";
-import { ms, p50p95, percentiles, timed, type BenchContext } from "./lib/context";
+import { fromClients, ms, p50p95, percentiles, timed, type BenchContext } from "./lib/context";
 import { insertTree, PRODUCTION_LIKE, randomTreeShape, seededRandom } from "./lib/tree-data";
 import { depthPercentiles, seedVolumes, shapeFacts } from "./lib/tree-stats";
 
@@ -125,19 +125,14 @@ async function measureConfirmations(db: Database, report: BenchContext["report"]
 async function confirmConcurrently(db: Database, events: string[]): Promise<{ answeredMs: number; foldedMs: number; failures: string[] }> {
   const failures: string[] = [];
   const folds: Promise<unknown>[] = [];
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (let i = next++; i < events.length; i = next++) {
-        const rawBody = events[i]!;
-        const result = await receiveStripeEvent(db, rawBody, signatureOf(rawBody)).catch((error: unknown) => failures.push(errorCode(error)));
-        if (typeof result === "object" && result.outcome !== "applied") failures.push(result.outcome);
-        // What the webhook function leaves for after its answer.
-        folds.push(foldVolumes(db).catch((error: unknown) => failures.push(errorCode(error))));
-      }
-    }),
-  );
+  await fromClients(CLIENTS, events.length, async (i) => {
+    const rawBody = events[i]!;
+    const result = await receiveStripeEvent(db, rawBody, signatureOf(rawBody)).catch((error: unknown) => failures.push(errorCode(error)));
+    if (typeof result === "object" && result.outcome !== "applied") failures.push(result.outcome);
+    // What the webhook function leaves for after its answer.
+    folds.push(foldVolumes(db).catch((error: unknown) => failures.push(errorCode(error))));
+  });
   const answeredMs = performance.now() - started;
   await Promise.all(folds);
   return { answeredMs, foldedMs: performance.now() - started, failures };

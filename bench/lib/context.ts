@@ -55,6 +55,19 @@ export async function freshDatabase(name: string, options: { reuse?: boolean } =
   return db;
 }
 
+/**
+ * Runs `work(i)` for every i below `count` from `clients` concurrent clients, each taking the next
+ * index as soon as it is free (as concurrent function instances take requests).
+ */
+export async function fromClients(clients: number, count: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < count; i = next++) await work(i);
+    }),
+  );
+}
+
 /** Runs `work` `count` times in sequence and answers the p50 and p95 of its duration in ms. */
 export async function percentiles(count: number, work: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   const times: number[] = [];
